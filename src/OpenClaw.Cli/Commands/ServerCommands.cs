@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace OpenClaw.Cli.Commands;
+
+/// <summary>Commands that talk to a running server: <c>workflows list</c>, <c>executions get ID</c>.</summary>
+internal static class ServerCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static Option<string> ServerOption() => new("--server", "-s")
+    {
+        Description = "The server's base URL (default: $OPENCLAW_SERVER or http://127.0.0.1:5080).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OPENCLAW_SERVER") ?? "http://127.0.0.1:5080",
+    };
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print the server's JSON instead of a table." };
+
+    public static Command CreateWorkflows()
+    {
+        var server = ServerOption();
+        var json = JsonOption();
+        var search = new Option<string?>("--search") { Description = "Only workflows whose id or name contains this." };
+        var list = new Command("list", "List the server's workflows.") { server, json, search };
+        list.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, BuildPath("workflows", ("search", parse.GetValue(search))), parse.GetValue(json),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, RenderWorkflows, ct));
+        return new Command("workflows", "Workflows stored on a server.") { list };
+    }
+
+    public static Command CreateExecutions()
+    {
+        var server = ServerOption();
+        var json = JsonOption();
+        var id = new Argument<Guid>("id") { Description = "The execution id." };
+        var get = new Command("get", "Show an execution with its step history.") { id, server, json };
+        get.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, $"executions/{parse.GetValue(id)}", parse.GetValue(json),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, RenderExecution, ct));
+        return new Command("executions", "Executions on a server.") { get };
+    }
+
+    private static string BuildPath(string path, params (string Name, string? Value)[] query)
+    {
+        var parts = query.Where(q => !string.IsNullOrEmpty(q.Value)).Select(q => $"{q.Name}={Uri.EscapeDataString(q.Value!)}").ToList();
+        return parts.Count == 0 ? path : $"{path}?{string.Join('&', parts)}";
+    }
+
+    private static async Task<int> CallAsync(
+        string server, string path, bool raw, TextWriter output, TextWriter error, Action<JsonElement, IAnsiConsole> render, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        {
+            error.WriteLine($"error: --server '{server}' is not an http(s) URL");
+            return ExitCodes.InvalidInput;
+        }
+        using var http = new HttpClient { BaseAddress = new Uri(baseUri, "api/v2/"), Timeout = TimeSpan.FromSeconds(30) };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(path, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            error.WriteLine($"error: cannot reach {baseUri}: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                var detail = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("detail", out var d) ? d.GetString() : response.ReasonPhrase;
+                error.WriteLine($"error: {(int)response.StatusCode} {detail}");
+                return ExitCodes.InvalidInput;
+            }
+            if (raw)
+            {
+                output.WriteLine(JsonSerializer.Serialize(body, Indented));
+                return ExitCodes.Success;
+            }
+            render(body, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }));
+            return ExitCodes.Success;
+        }
+    }
+
+    private static void RenderWorkflows(JsonElement page, IAnsiConsole console)
+    {
+        var table = new Table().AddColumns("id", "name", "status", "version", "updated");
+        foreach (var w in page.GetProperty("items").EnumerateArray())
+            table.AddRow(Text(w, "id"), Text(w, "name"), Text(w, "status"), Text(w, "version"), Text(w, "updated_at"));
+        console.Write(table);
+    }
+
+    private static void RenderExecution(JsonElement e, IAnsiConsole console)
+    {
+        console.MarkupLine($"execution [bold]{Text(e, "id")}[/] of [bold]{Markup.Escape(Text(e, "workflow_id"))}[/] v{Text(e, "workflow_version")}: {Text(e, "status")}");
+        if (e.TryGetProperty("error", out var err)) console.MarkupLine($"[red]{Markup.Escape(err.GetString() ?? "")}[/]");
+        var table = new Table().AddColumns("step", "type", "status", "attempt", "error");
+        foreach (var s in e.GetProperty("steps").EnumerateArray())
+            table.AddRow(Markup.Escape(Text(s, "key")), Markup.Escape(Text(s, "type")), Text(s, "status"), Text(s, "attempt"), Markup.Escape(Text(s, "error")));
+        console.Write(table);
+        if (e.TryGetProperty("outputs", out var outputs)) console.WriteLine(JsonSerializer.Serialize(outputs, Indented));
+    }
+
+    private static string Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText() : "";
+}

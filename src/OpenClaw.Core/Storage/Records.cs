@@ -1,0 +1,102 @@
+using System.Text.Json;
+
+namespace OpenClaw.Core.Storage;
+
+/// <summary>A stored workflow: its current definition and status (the <c>workflows</c> table).</summary>
+/// <param name="Definition">The definition as JSON text (YAML is converted on save; the original text is kept in <paramref name="Source"/>).</param>
+/// <param name="Source">The text the author submitted, in its own format, so editors can round-trip comments and layout.</param>
+/// <param name="Status"><c>draft</c>, <c>published</c> or <c>archived</c>.</param>
+/// <param name="Version">Increments on every update; each version is kept immutable in <c>workflow_versions</c>.</param>
+public sealed record WorkflowRecord(
+    string Id,
+    string TenantId,
+    string Name,
+    string? Description,
+    string Definition,
+    string Source,
+    string Status,
+    int Version,
+    Guid? OwnerId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A workflow execution (the <c>workflow_executions</c> table) with its variables.</summary>
+/// <param name="Revision">Optimistic-concurrency counter: every committed transition increments it.</param>
+/// <param name="ParentExecutionId">For a sub-workflow run: the execution that started it.</param>
+/// <param name="ParentStepKey">For a sub-workflow run: the parent's step instance waiting for it.</param>
+/// <param name="Trigger">What started it: <c>api</c>, <c>cli</c>, <c>webhook</c>, <c>schedule</c>, <c>subworkflow</c>, <c>manual</c>.</param>
+public sealed record ExecutionRecord(
+    Guid Id,
+    string TenantId,
+    string WorkflowId,
+    int WorkflowVersion,
+    ExecutionStatus Status,
+    JsonElement Inputs,
+    JsonElement? Outputs,
+    string? Error,
+    JsonElement Vars,
+    TaskPriority Priority,
+    Guid? ParentExecutionId,
+    string? ParentStepKey,
+    string Trigger,
+    Guid? CreatedBy,
+    long Revision,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt);
+
+/// <summary>
+/// One step instance (a row of the <c>tasks</c> table): a plugin call, a delay, a condition decision, or a container.
+/// The same row is the queue entry while it waits for a worker.
+/// </summary>
+/// <param name="StepKey">The instance's path, unique in its execution: <c>fetch</c>, <c>each[3]/fetch</c>, <c>fan.a/x</c>.</param>
+/// <param name="ScopeKey">The scope instance it belongs to: empty at top level, <c>each[3]</c> inside iteration 3 of loop <c>each</c>.</param>
+/// <param name="PluginName">For plugin steps, the plugin called.</param>
+/// <param name="Next">The successors this step chose when it settled (the edges taken).</param>
+/// <param name="State">Container bookkeeping (loop progress, child execution id), as JSON.</param>
+/// <param name="Attempt">The current attempt, from 1.</param>
+/// <param name="RunAt">When the queued task becomes due (delays and retry backoff).</param>
+/// <param name="IdempotencyKey">Stable across attempts; handed to plugins.</param>
+public sealed record StepRunRecord(
+    Guid Id,
+    Guid ExecutionId,
+    string TenantId,
+    string StepKey,
+    string StepId,
+    string ScopeKey,
+    string StepType,
+    string? PluginName,
+    StepRunStatus Status,
+    JsonElement? Inputs,
+    JsonElement? Outputs,
+    string? Error,
+    IReadOnlyList<string> Next,
+    JsonElement? State,
+    int Attempt,
+    TaskPriority Priority,
+    DateTimeOffset RunAt,
+    string? LeaseOwner,
+    DateTimeOffset? LeaseExpiresAt,
+    string IdempotencyKey,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt);
+
+/// <summary>One attempt of a step (the <c>task_attempts</c> table): the history behind retries.</summary>
+public sealed record StepAttemptRecord(
+    Guid TaskId,
+    Guid ExecutionId,
+    int Attempt,
+    StepRunStatus Status,
+    JsonElement? Inputs,
+    JsonElement? Outputs,
+    string? Error,
+    string? WorkerId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt);
+
+/// <summary>An execution as it is stored: its row and every step instance.</summary>
+public sealed record ExecutionSnapshot(ExecutionRecord Execution, IReadOnlyList<StepRunRecord> Steps);
+
+/// <summary>A task handed to a worker under a lease.</summary>
+public sealed record ClaimedTask(StepRunRecord Step, string LeaseOwner, DateTimeOffset LeaseExpiresAt);

@@ -1,0 +1,348 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OpenClaw.Core.Definitions;
+using OpenClaw.Core.Engine;
+using OpenClaw.Core.Storage;
+using OpenClaw.Runtime.Workers;
+
+namespace OpenClaw.Runtime.Execution;
+
+/// <summary>
+/// The single writer of execution state in this process. Every event (start, step result, child completion, cancel)
+/// goes through one loop that applies it with the <see cref="WorkflowEngine"/> and commits the resulting rows of many
+/// events in one transaction (group commit). Only after the commit are tasks handed to workers, running tasks
+/// cancelled and events published, so nothing observable ever runs ahead of the database.
+/// </summary>
+public sealed partial class ExecutionCoordinator
+{
+    private readonly Channel<Command> _inbox = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<Guid, Entry> _cache = [];
+    private readonly IExecutionStore _store;
+    private readonly WorkflowPlanCache _plans;
+    private readonly WorkflowEngine _engine;
+    private readonly WorkerPool _workers;
+    private readonly TaskDispatcher _dispatcher;
+    private readonly ExecutionEventHub _events;
+    private readonly RuntimeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ExecutionCoordinator> _logger;
+    private const int MaxCachedExecutions = 20_000;
+
+    public ExecutionCoordinator(
+        IExecutionStore store, WorkflowPlanCache plans, WorkflowEngine engine, WorkerPool workers, TaskDispatcher dispatcher,
+        ExecutionEventHub events, RuntimeOptions options, TimeProvider time, ILogger<ExecutionCoordinator> logger)
+    {
+        _store = store;
+        _plans = plans;
+        _engine = engine;
+        _workers = workers;
+        _dispatcher = dispatcher;
+        _events = events;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Starts an execution; returns its id once it is durably stored and its first steps are queued.</summary>
+    /// <exception cref="WorkflowNotFoundException">No such workflow or version.</exception>
+    /// <exception cref="InputValidationException">The inputs do not match the declared inputs.</exception>
+    public async Task<Guid> StartAsync(StartExecutionRequest request, CancellationToken cancellationToken = default)
+    {
+        var plan = await _plans.GetCurrentAsync(request.TenantId, request.WorkflowId, request.Version, cancellationToken).ConfigureAwait(false);
+        var (inputs, errors) = WorkflowValidator.BindInputs(plan.Definition, request.Inputs);
+        if (errors.Count > 0) throw new InputValidationException(errors);
+
+        var state = ExecutionState.CreateNew(request.ExecutionId ?? Guid.NewGuid(), request.TenantId, request.WorkflowId, plan.StoredVersion,
+            JsonSerializer.SerializeToElement(inputs), request.Priority, request.Trigger, request.CreatedBy, _time.GetUtcNow());
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _inbox.Writer.WriteAsync(new StartCommand(state, plan, done), cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return state.Id;
+    }
+
+    /// <summary>Cancels an execution and everything it started. Returns false when it does not exist or has already finished.</summary>
+    public async Task<bool> CancelAsync(Guid executionId, string reason = "cancelled by request", CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _inbox.Writer.WriteAsync(new CancelCommand(executionId, reason, done), cancellationToken).ConfigureAwait(false);
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the execution reaches a terminal status and returns its final row.</summary>
+    public async Task<ExecutionRecord> WaitForCompletionAsync(Guid executionId, CancellationToken cancellationToken = default)
+    {
+        using var subscription = _events.Subscribe(executionId);
+        var snapshot = await _store.LoadAsync(executionId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Execution {executionId} does not exist.");
+        if (snapshot.Execution.Status.IsTerminal()) return snapshot.Execution;
+        await foreach (var @event in subscription.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (@event is ExecutionFinishedEvent finished) return finished.Execution;
+        }
+        throw new OperationCanceledException(cancellationToken);
+    }
+
+    /// <summary>A worker finished an attempt. Fire and forget: the lease covers the result until it commits.</summary>
+    internal void Report(ClaimedTask task, JsonElement? output, StepFailure? failure, AttemptInfo attempt) =>
+        _inbox.Writer.TryWrite(new StepResultCommand(task.Step.ExecutionId, task.Step.StepKey, output, failure, attempt));
+
+    /// <summary>Stops accepting events once those already queued are processed.</summary>
+    internal void Complete() => _inbox.Writer.TryComplete();
+
+    /// <summary>The loop: drains a batch of events, applies them, commits once, then acts on the outcome.</summary>
+    internal async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Command>(_options.MaxBatchSize);
+        while (await _inbox.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxBatchSize && _inbox.Reader.TryRead(out var command)) batch.Add(command);
+            await ProcessBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessBatchAsync(List<Command> commands, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var work = new BatchWork(commands);
+            try
+            {
+                await ApplyAsync(work, cancellationToken).ConfigureAwait(false);
+                var changes = PrepareCommit(work);
+                if (changes.Count > 0) await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
+                AfterCommit(work);
+                return;
+            }
+            catch (ConcurrencyConflictException conflict) when (attempt < 5)
+            {
+                // Another node moved an execution we had cached: forget what this batch did and apply it again from the database.
+                LogConflict(conflict.ExecutionId, attempt);
+                Evict(work.Touched.Keys);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Nothing committed. Results of running tasks will be retried when their leases expire.
+                LogBatchFailed(ex, commands.Count);
+                Evict(work.Touched.Keys);
+                foreach (var command in commands) command.Fail(ex);
+                return;
+            }
+        }
+    }
+
+    private async Task ApplyAsync(BatchWork work, CancellationToken cancellationToken)
+    {
+        var effects = new TransitionEffects();
+        while (work.Queue.TryDequeue(out var command))
+        {
+            effects.Clear();
+            Entry? entry = null;
+            switch (command)
+            {
+                case StartCommand start:
+                    entry = new Entry(start.State, start.Plan);
+                    _cache[start.State.Id] = entry;
+                    _engine.Start(entry.State, entry.Plan, effects);
+                    break;
+                case StartChildCommand child:
+                    entry = await StartChildAsync(child, effects, work, cancellationToken).ConfigureAwait(false);
+                    break;
+                case StepResultCommand result:
+                    entry = await GetAsync(result.ExecutionId, cancellationToken).ConfigureAwait(false);
+                    if (entry is null) break;
+                    if (result.Failure is null)
+                        _engine.StepSucceeded(entry.State, entry.Plan, result.StepKey, result.Output!.Value, result.Attempt, effects);
+                    else
+                        _engine.StepFailed(entry.State, entry.Plan, result.StepKey, result.Failure, result.Attempt, effects);
+                    break;
+                case ChildCompletedCommand completed:
+                    entry = await GetAsync(completed.ParentId, cancellationToken).ConfigureAwait(false);
+                    if (entry is not null) _engine.ChildCompleted(entry.State, entry.Plan, completed.StepKey, completed.Outcome, effects);
+                    break;
+                case CancelCommand cancel:
+                    entry = await GetAsync(cancel.ExecutionId, cancellationToken).ConfigureAwait(false);
+                    bool cancellable = entry is not null && !entry.State.Status.IsTerminal();
+                    if (cancellable) _engine.Cancel(entry!.State, entry.Plan, cancel.Reason, effects);
+                    work.Results.Add((cancel, cancellable));
+                    break;
+            }
+            if (entry is null)
+            {
+                if (command is not CancelCommand) work.Results.Add((command, false));
+                continue;
+            }
+            work.Touched[entry.State.Id] = entry;
+            if (command is StartCommand) work.Results.Add((command, true));
+            Collect(entry, effects, work);
+        }
+    }
+
+    private async Task<Entry?> StartChildAsync(StartChildCommand command, TransitionEffects effects, BatchWork work, CancellationToken cancellationToken)
+    {
+        var parent = command.Parent;
+        string? failure = null;
+        WorkflowPlan? plan = null;
+        System.Text.Json.Nodes.JsonObject? inputs = null;
+        try
+        {
+            plan = await _plans.GetCurrentAsync(parent.TenantId, command.Start.WorkflowId, command.Start.Version, cancellationToken).ConfigureAwait(false);
+            var bound = WorkflowValidator.BindInputs(plan.Definition, command.Start.Inputs as System.Text.Json.Nodes.JsonObject);
+            if (bound.Errors.Count > 0) failure = "invalid inputs: " + string.Join("; ", bound.Errors);
+            inputs = bound.Inputs;
+        }
+        catch (WorkflowNotFoundException ex)
+        {
+            failure = ex.Message;
+        }
+        if (failure is not null)
+        {
+            work.Queue.Enqueue(new ChildCompletedCommand(parent.Id, command.Start.ParentStepKey, new ExecutionOutcome(ExecutionStatus.Failed, null, failure)));
+            return null;
+        }
+
+        var state = ExecutionState.CreateNew(command.Start.ChildExecutionId, parent.TenantId, command.Start.WorkflowId, plan!.StoredVersion,
+            JsonSerializer.SerializeToElement(inputs), parent.Priority, "subworkflow", parent.CreatedBy, _time.GetUtcNow(),
+            parent.Id, command.Start.ParentStepKey);
+        var entry = new Entry(state, plan);
+        _cache[state.Id] = entry;
+        _engine.Start(state, plan, effects);
+        return entry;
+    }
+
+    private static void Collect(Entry entry, TransitionEffects effects, BatchWork work)
+    {
+        foreach (var run in effects.Dispatch) work.Dispatch.Add((entry, run));
+        work.CancelTasks.AddRange(effects.CancelTasks);
+        foreach (var child in effects.StartChildren) work.Queue.Enqueue(new StartChildCommand(entry.State, child));
+        foreach (var child in effects.CancelChildren) work.Queue.Enqueue(new CancelCommand(child, "parent execution stopped", null));
+        if (effects.Completed is { } outcome && entry.State.ParentExecutionId is { } parentId)
+            work.Queue.Enqueue(new ChildCompletedCommand(parentId, entry.State.ParentStepKey!, outcome));
+    }
+
+    private List<ExecutionChange> PrepareCommit(BatchWork work)
+    {
+        // Due tasks go straight to this process's workers when they have room: the rows are written already leased
+        // to us, which saves a claim round trip. The rest stay queued for the dispatcher (and other nodes).
+        var now = _time.GetUtcNow();
+        var leaseUntil = now + _options.LeaseDuration;
+        foreach (var (entry, run) in work.Dispatch)
+        {
+            if (run.Status != StepRunStatus.Queued) continue;
+            if (run.RunAt <= now && _workers.TryReserve())
+            {
+                entry.State.LeaseLocally(run, _options.NodeId, leaseUntil, now);
+                work.LocalTasks.Add((entry, run));
+            }
+            else
+            {
+                work.EarliestQueued = work.EarliestQueued is { } earliest && earliest < run.RunAt ? earliest : run.RunAt;
+            }
+        }
+
+        var changes = new List<ExecutionChange>(work.Touched.Count);
+        foreach (var entry in work.Touched.Values)
+        {
+            if (entry.State.HasChanges) changes.Add(entry.State.TakeChange());
+        }
+        work.Changes = changes;
+        return changes;
+    }
+
+    private void AfterCommit(BatchWork work)
+    {
+        foreach (var entry in work.Touched.Values) entry.State.AcceptChange();
+        foreach (var (entry, run) in work.LocalTasks)
+            _workers.Enqueue(new ClaimedTask(run.ToRecord(entry.State), _options.NodeId, run.LeaseExpiresAt!.Value));
+        if (work.EarliestQueued is { } due) _dispatcher.NotifyQueued(due);
+        foreach (var taskId in work.CancelTasks) _workers.Cancel(taskId);
+
+        if (_events.HasSubscribers)
+        {
+            foreach (var change in work.Changes)
+            {
+                foreach (var step in change.Steps) _events.Publish(new StepChangedEvent(change.Execution.Id, step));
+                if (change.Execution.Status.IsTerminal()) _events.Publish(new ExecutionFinishedEvent(change.Execution.Id, change.Execution));
+            }
+        }
+
+        foreach (var (command, result) in work.Results) command.Succeed(result);
+        foreach (var entry in work.Touched.Values)
+        {
+            if (entry.State.Status.IsTerminal()) _cache.Remove(entry.State.Id);
+        }
+        if (_cache.Count > MaxCachedExecutions) _cache.Clear();
+    }
+
+    private async Task<Entry?> GetAsync(Guid executionId, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(executionId, out var cached)) return cached;
+        var snapshot = await _store.LoadAsync(executionId, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null) return null;
+        var e = snapshot.Execution;
+        var plan = await _plans.GetAsync(e.TenantId, e.WorkflowId, e.WorkflowVersion, cancellationToken).ConfigureAwait(false);
+        var entry = new Entry(ExecutionState.Load(snapshot, plan), plan);
+        if (!entry.State.Status.IsTerminal()) _cache[executionId] = entry;
+        return entry;
+    }
+
+    private void Evict(IEnumerable<Guid> ids)
+    {
+        foreach (var id in ids.ToList()) _cache.Remove(id);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} changed elsewhere; retrying batch (attempt {Attempt})")]
+    private partial void LogConflict(Guid executionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Committing a batch of {Count} events failed; nothing was written")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    private sealed record Entry(ExecutionState State, WorkflowPlan Plan);
+
+    private sealed class BatchWork(List<Command> commands)
+    {
+        public Queue<Command> Queue { get; } = new(commands);
+
+        public Dictionary<Guid, Entry> Touched { get; } = [];
+
+        public List<(Entry Entry, StepRun Run)> Dispatch { get; } = [];
+
+        public List<(Entry Entry, StepRun Run)> LocalTasks { get; } = [];
+
+        public List<Guid> CancelTasks { get; } = [];
+
+        public List<(Command Command, bool Result)> Results { get; } = [];
+
+        public List<ExecutionChange> Changes { get; set; } = [];
+
+        public DateTimeOffset? EarliestQueued { get; set; }
+    }
+
+    private abstract record Command
+    {
+        public virtual void Succeed(bool result) { }
+
+        public virtual void Fail(Exception exception) { }
+    }
+
+    private sealed record StartCommand(ExecutionState State, WorkflowPlan Plan, TaskCompletionSource<bool> Done) : Command
+    {
+        public override void Succeed(bool result) => Done.TrySetResult(result);
+
+        public override void Fail(Exception exception) => Done.TrySetException(exception);
+    }
+
+    private sealed record StartChildCommand(ExecutionState Parent, ChildExecutionStart Start) : Command;
+
+    private sealed record StepResultCommand(Guid ExecutionId, string StepKey, JsonElement? Output, StepFailure? Failure, AttemptInfo Attempt) : Command;
+
+    private sealed record ChildCompletedCommand(Guid ParentId, string StepKey, ExecutionOutcome Outcome) : Command;
+
+    private sealed record CancelCommand(Guid ExecutionId, string Reason, TaskCompletionSource<bool>? Done) : Command
+    {
+        public override void Succeed(bool result) => Done?.TrySetResult(result);
+
+        public override void Fail(Exception exception) => Done?.TrySetException(exception);
+    }
+}

@@ -1,0 +1,12 @@
+using OpenClaw.Core.Storage;
+
+namespace OpenClaw.Runtime.Execution;
+
+/// <summary>Something that committed: a step changed, or an execution finished. Published after the commit, never before.</summary>
+public abstract record ExecutionEvent(Guid ExecutionId);
+
+/// <summary>A step instance was written (queued, started, retried, settled).</summary>
+public sealed record StepChangedEvent(Guid ExecutionId, StepRunRecord Step) : ExecutionEvent(ExecutionId);
+
+/// <summary>An execution reached a terminal status.</summary>
+public sealed record ExecutionFinishedEvent(Guid ExecutionId, ExecutionRecord Execution) : ExecutionEvent(ExecutionId);

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpenClaw.Core.Storage;
+using OpenClaw.Runtime.Execution;
+
+namespace OpenClaw.Server.Api;
+
+/// <summary>Start, read, list and cancel executions.</summary>
+internal static class ExecutionEndpoints
+{
+    public static RouteGroupBuilder MapExecutionEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/workflows/{id}/executions", StartAsync).WithTags("Executions");
+        var group = api.MapGroup("/executions").WithTags("Executions");
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPost("/{id:guid}/cancel", CancelAsync);
+        return api;
+    }
+
+    private static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
+        string id, StartExecutionBody? body, HttpRequest request, ExecutionCoordinator coordinator, CancellationToken ct)
+    {
+        if (body?.Priority is { } p && !Enum.IsDefined(p)) return Problems.Invalid("priority", "Must be low, normal, high or critical.");
+        try
+        {
+            var executionId = await coordinator.StartAsync(
+                new StartExecutionRequest(Tenants.Default, id, body?.Version, body?.Inputs, body?.Priority ?? TaskPriority.Normal, "api"), ct);
+            var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
+            return TypedResults.Accepted(location, new ExecutionStarted(executionId, "running", location));
+        }
+        catch (WorkflowNotFoundException ex)
+        {
+            return Problems.NotFound(ex.Message);
+        }
+        catch (InputValidationException ex)
+        {
+            return Problems.Invalid("The inputs do not match the workflow's declared inputs", ex.Errors);
+        }
+    }
+
+    private static async Task<Results<Ok<ExecutionResponse>, ProblemHttpResult>> GetAsync(Guid id, IExecutionQueries queries, CancellationToken ct)
+    {
+        var detail = await queries.GetAsync(Tenants.Default, id, ct);
+        return detail is null ? Problems.NotFound($"Execution {id} does not exist.") : TypedResults.Ok(ExecutionResponse.From(detail));
+    }
+
+    private static async Task<Results<Ok<PageResponse<ExecutionResponse>>, ValidationProblem>> ListAsync(
+        string? workflowId, string? status, DateTimeOffset? since, DateTimeOffset? until, string? trigger, int? limit, string? cursor,
+        IExecutionQueries queries, CancellationToken ct)
+    {
+        ExecutionStatus? parsed = null;
+        if (status is not null)
+        {
+            try
+            {
+                parsed = StatusExtensions.ParseExecutionStatus(status);
+            }
+            catch (FormatException)
+            {
+                return Problems.Invalid("status", "Must be pending, running, succeeded, failed or cancelled.");
+            }
+        }
+        if (limit is < 1 or > 500) return Problems.Invalid("limit", "Must be between 1 and 500.");
+        var page = await queries.ListAsync(new ExecutionQuery(Tenants.Default, workflowId, parsed, since, until, trigger, limit ?? 50, cursor), ct);
+        return TypedResults.Ok(new PageResponse<ExecutionResponse>(page.Items.Select(e => ExecutionResponse.From(e)).ToList(), page.NextCursor));
+    }
+
+    private static async Task<Results<Accepted<ExecutionResponse>, ProblemHttpResult>> CancelAsync(
+        Guid id, IExecutionQueries queries, ExecutionCoordinator coordinator, CancellationToken ct)
+    {
+        var detail = await queries.GetAsync(Tenants.Default, id, ct);
+        if (detail is null) return Problems.NotFound($"Execution {id} does not exist.");
+        if (!await coordinator.CancelAsync(id, "cancelled by request", ct))
+            return Problems.Conflict($"Execution {id} has already finished ({detail.Execution.Status.ToWire()}).");
+        var after = await queries.GetAsync(Tenants.Default, id, ct);
+        return TypedResults.Accepted((string?)null, ExecutionResponse.From(after!));
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpenClaw.Core.Definitions;
+using OpenClaw.Core.Storage;
+
+namespace OpenClaw.Server.Api;
+
+/// <summary>Create, update, read, list, delete and validate workflows.</summary>
+internal static class WorkflowEndpoints
+{
+    public static RouteGroupBuilder MapWorkflowEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/workflows").WithTags("Workflows");
+        group.MapPost("/", CreateAsync);
+        group.MapPost("/validate", ValidateAsync);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
+        group.MapPut("/{id}", UpdateAsync);
+        group.MapDelete("/{id}", DeleteAsync);
+        return api;
+    }
+
+    private static async Task<Results<Created<WorkflowResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, CancellationToken ct)
+    {
+        var (definition, source, problem) = await ParseAsync(request, plugins, ct);
+        if (problem is not null) return problem;
+        var now = time.GetUtcNow();
+        var record = new WorkflowRecord(definition!.Id, Tenants.Default, definition.Name, definition.Description,
+            WorkflowDefinitionWriter.ToJson(definition), source, "draft", 1, null, now, now);
+        try
+        {
+            var created = await store.CreateAsync(record, ct);
+            return TypedResults.Created($"{request.PathBase}{request.Path.Value!.TrimEnd('/')}/{created.Id}", WorkflowResponse.From(created));
+        }
+        catch (DuplicateKeyException)
+        {
+            return Problems.Conflict($"A workflow with id '{definition.Id}' already exists; update it with PUT.");
+        }
+    }
+
+    private static async Task<Results<Ok<WorkflowResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string id, HttpRequest request, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, CancellationToken ct)
+    {
+        var (definition, source, problem) = await ParseAsync(request, plugins, ct);
+        if (problem is not null) return problem;
+        if (definition!.Id != id) return Problems.Invalid("$.id", $"The definition's id '{definition.Id}' does not match the URL's '{id}'.");
+
+        int? expected = null;
+        if (request.Headers.IfMatch.FirstOrDefault() is { } ifMatch)
+        {
+            if (!int.TryParse(ifMatch.Trim('"'), out var version)) return Problems.Invalid("If-Match", "Must be the workflow version you edited, e.g. \"3\".");
+            expected = version;
+        }
+        var current = await store.GetAsync(Tenants.Default, id, ct);
+        if (current is null) return Problems.NotFound($"Workflow '{id}' does not exist.");
+        var record = current with
+        {
+            Name = definition.Name,
+            Description = definition.Description,
+            Definition = WorkflowDefinitionWriter.ToJson(definition),
+            Source = source,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        try
+        {
+            var saved = await store.UpdateAsync(record, expected ?? current.Version, ct);
+            return saved is null ? Problems.NotFound($"Workflow '{id}' does not exist.") : TypedResults.Ok(WorkflowResponse.From(saved));
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return Problems.Conflict($"Workflow '{id}' was changed by someone else; reload it and apply your change again.");
+        }
+    }
+
+    private static async Task<Results<Ok<WorkflowResponse>, ProblemHttpResult>> GetAsync(string id, int? version, IWorkflowStore store, CancellationToken ct)
+    {
+        var record = version is { } v ? await store.GetVersionAsync(Tenants.Default, id, v, ct) : await store.GetAsync(Tenants.Default, id, ct);
+        return record is null
+            ? Problems.NotFound(version is null ? $"Workflow '{id}' does not exist." : $"Workflow '{id}' has no version {version}.")
+            : TypedResults.Ok(WorkflowResponse.From(record));
+    }
+
+    private static async Task<Results<Ok<PageResponse<WorkflowSummary>>, ValidationProblem>> ListAsync(
+        string? search, string? status, int? limit, string? cursor, IWorkflowStore store, CancellationToken ct)
+    {
+        if (limit is < 1 or > 500) return Problems.Invalid("limit", "Must be between 1 and 500.");
+        var page = await store.ListAsync(new WorkflowQuery(Tenants.Default, search, status, limit ?? 50, cursor), ct);
+        return TypedResults.Ok(new PageResponse<WorkflowSummary>(page.Items.Select(WorkflowSummary.From).ToList(), page.NextCursor));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IWorkflowStore store, CancellationToken ct) =>
+        await store.DeleteAsync(Tenants.Default, id, ct) ? TypedResults.NoContent() : Problems.NotFound($"Workflow '{id}' does not exist.");
+
+    private static async Task<Ok<ValidationResponse>> ValidateAsync(HttpRequest request, IPluginCatalog plugins, CancellationToken ct)
+    {
+        var (text, format) = await DefinitionBody.ReadAsync(request, ct);
+        var result = new WorkflowValidator(plugins).ParseAndValidate(text, format);
+        return TypedResults.Ok(new ValidationResponse(result.Errors.Count == 0,
+            result.Errors.Select(e => new ValidationErrorResponse(e.Path, e.Message, e.Code)).ToList()));
+    }
+
+    private static async Task<(WorkflowDefinition? Definition, string Source, ValidationProblem? Problem)> ParseAsync(
+        HttpRequest request, IPluginCatalog plugins, CancellationToken ct)
+    {
+        var (text, format) = await DefinitionBody.ReadAsync(request, ct);
+        if (string.IsNullOrWhiteSpace(text)) return (null, text, Problems.Invalid("$", "The body must be a workflow definition in JSON or YAML."));
+        var result = new WorkflowValidator(plugins).ParseAndValidate(text, format);
+        return result.Errors.Count > 0 || result.Definition is null
+            ? (null, text, Problems.Invalid("The workflow definition is invalid", result.Errors))
+            : (result.Definition, text, null);
+    }
+}
