@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -50,8 +51,10 @@ internal static class InputBinder
     }
 
     /// <summary>An integer input written as 4.0 is handed on as 4, so plugins reading it as a whole number do not fail.</summary>
-    private static JsonValue? Whole(JsonElement value) =>
+    /// <remarks>Parsed from text rather than <c>JsonValue.Create(long)</c>, so readers may take it as int or long alike.</remarks>
+    private static JsonNode? Whole(JsonElement value) =>
         value.TryGetInt64(out _) ? null
-        : value.TryGetDecimal(out decimal exact) && exact >= long.MinValue && exact <= long.MaxValue ? JsonValue.Create((long)exact)
-        : null;
+        : value.TryGetDecimal(out decimal exact) && exact >= long.MinValue && exact <= long.MaxValue
+            ? JsonNode.Parse(((long)exact).ToString(CultureInfo.InvariantCulture))
+            : null;
 }

@@ -12,6 +12,10 @@ namespace OpenClaw.Core.Expressions;
 /// <para>Semantics: a missing property or out-of-range index reads as null, and so does any property of null;
 /// an unknown top-level name is an error. <c>+</c> concatenates when either side is a string. <c>==</c> compares
 /// deeply without type coercion. <c>&amp;&amp;</c> and <c>||</c> short-circuit and return the deciding operand.</para>
+/// <para>Functions (case-insensitive): <c>contains startsWith endsWith format join length toJSON fromJSON now coalesce
+/// lower upper trim split keys values string number</c>. An unknown function or a wrong argument count is a parse error.</para>
+/// <para>Property names after a dot may contain hyphens followed by a letter (<c>steps.fetch-data.output</c>); put spaces
+/// around <c>-</c> to subtract (<c>a.b - c</c>). Any key can be read with <c>['...']</c>.</para>
 /// </remarks>
 public sealed class Expression
 {

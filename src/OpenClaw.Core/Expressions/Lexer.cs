@@ -42,9 +42,6 @@ internal sealed class Lexer
         _end = _truncated ? (int)limit : text.Length;
     }
 
-    /// <summary>Index just past the last token produced.</summary>
-    public int Position => _position;
-
     /// <summary>Whether the next non-blank character is <paramref name="c"/> (used to tell calls from context names).</summary>
     public bool NextNonBlankIs(char c)
     {

@@ -411,7 +411,7 @@ public abstract class ExecutionStoreConformanceTests : StorageConformanceTests
 
         var lost = await Store.RenewLeasesAsync("a", [mine.Id, theirs.Id, queued.Id, unknown], until);
 
-        Assert.Equal([theirs.Id, queued.Id, unknown], lost.Order());
+        Assert.Equal(new[] { theirs.Id, queued.Id, unknown }.Order(), lost.Order());
         var steps = (await Store.LoadAsync(execution.Id))!.Steps.ToDictionary(s => s.Id);
         Assert.Equal(until, steps[mine.Id].LeaseExpiresAt);
         Assert.Equal(T0 + Lease, steps[theirs.Id].LeaseExpiresAt);
