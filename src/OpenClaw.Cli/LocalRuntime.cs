@@ -11,12 +11,13 @@ namespace OpenClaw.Cli;
 /// <summary>The executor in this process over an embedded database: what <c>openclaw run</c> uses.</summary>
 internal static class LocalRuntime
 {
-    public static IHost Build(string dataDirectory, int workers)
+    /// <param name="log">Where warnings and errors go: stderr, never stdout, which holds only the outputs.</param>
+    public static IHost Build(string dataDirectory, int workers, TextWriter log)
     {
         Directory.CreateDirectory(dataDirectory);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(new TextWriterLoggerProvider(log)).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddOpenClawSqlite(o => o.DataSource = Path.Combine(dataDirectory, "openclaw.db"));
         builder.Services.AddOpenClawRuntime(o =>
         {

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using OpenClaw.Cli.Commands;
+using OpenClaw.Cli;
 
-var root = new RootCommand("OpenClaw: durable workflow automation. Validate and run workflow files locally, or talk to a server.");
-root.Subcommands.Add(ValidateCommand.Create());
-root.Subcommands.Add(RunCommand.Create());
-root.Subcommands.Add(ServerCommands.CreateWorkflows());
-root.Subcommands.Add(ServerCommands.CreateExecutions());
-return await root.Parse(args).InvokeAsync();
+return await CliApp.RunAsync(args, Console.Out, Console.Error, interruptTimeout: TimeSpan.FromSeconds(10));

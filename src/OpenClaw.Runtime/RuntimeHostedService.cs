@@ -7,8 +7,8 @@ using OpenClaw.Runtime.Workers;
 namespace OpenClaw.Runtime;
 
 /// <summary>
-/// Starts and stops the executor's loops in order. Start: recover interrupted steps, then the coordinator, workers,
-/// dispatcher, heartbeats and reaper. Stop: stop claiming, let running steps finish for up to
+/// Starts and stops the executor's loops in order. Start: recover interrupted steps and claim those already due, then
+/// the coordinator, workers, dispatcher, heartbeats and reaper. Stop: stop claiming, let running steps finish for up to
 /// <see cref="RuntimeOptions.DrainTimeout"/>, cancel the rest, commit what finished, and return our remaining leases
 /// to the queue so other nodes (or the next start) pick them up at once.
 /// </summary>
@@ -27,6 +27,10 @@ public sealed partial class RuntimeHostedService(
     {
         options.Validate();
         await reaper.RecoverAsync(cancellationToken).ConfigureAwait(false);
+
+        // Claim before returning, not in the dispatcher's loop: a claim holds every free worker slot until it answers,
+        // and one racing the first new executions would push their steps off the coordinator's fast path.
+        await dispatcher.ClaimDueAsync(cancellationToken).ConfigureAwait(false);
         _coordinatorLoop = Task.Run(() => coordinator.RunAsync(_committing.Token), CancellationToken.None);
         _workerLoops = workers.RunAsync(_working.Token);
         _background = Task.WhenAll(

@@ -1,19 +1,6 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using OpenClaw.Server.Api;
 using OpenClaw.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddOpenClaw();
+await OpenClawServer.Build(args).RunAsync();
 
-var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-app.MapOpenClawApi();
-
-app.Run();
-
-/// <summary>Entry point, visible to tests that host the server.</summary>
+/// <summary>Entry point; tests build the same app through <see cref="OpenClawServer.Build"/>.</summary>
 public partial class Program;

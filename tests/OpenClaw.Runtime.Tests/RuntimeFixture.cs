@@ -16,6 +16,7 @@ namespace OpenClaw.Runtime.Tests;
 public sealed class RuntimeFixture : IAsyncDisposable
 {
     private readonly IHost _host;
+    private bool _stopped;
 
     private RuntimeFixture(IHost host, string directory)
     {
@@ -31,9 +32,16 @@ public sealed class RuntimeFixture : IAsyncDisposable
 
     public IExecutionQueries Queries => Services.GetRequiredService<IExecutionQueries>();
 
-    public static async Task<RuntimeFixture> StartAsync(IEnumerable<Plugin>? extraPlugins = null, Action<RuntimeOptions>? configure = null, TimeProvider? time = null)
+    public ExecutionEventHub Events => Services.GetRequiredService<ExecutionEventHub>();
+
+    /// <summary>Starts an executor.</summary>
+    /// <param name="dataDirectory">A folder a stopped fixture used, to start again on its database (a restart); by default a new one.</param>
+    /// <param name="services">Last-minute service registrations, e.g. a decorated store.</param>
+    public static async Task<RuntimeFixture> StartAsync(
+        IEnumerable<Plugin>? extraPlugins = null, Action<RuntimeOptions>? configure = null, TimeProvider? time = null,
+        string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "openclaw-runtime-tests", Guid.NewGuid().ToString("N"));
+        var directory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "openclaw-runtime-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -52,6 +60,7 @@ public sealed class RuntimeFixture : IAsyncDisposable
         });
         var plugins = BuiltInPlugins.Create().Concat(extraPlugins ?? []).ToList();
         builder.Services.AddSingleton<IEnumerable<Plugin>>(plugins);
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new RuntimeFixture(host, directory);
@@ -72,8 +81,27 @@ public sealed class RuntimeFixture : IAsyncDisposable
     /// <summary>Starts an execution and waits (with a deadline) until it finishes; returns its full history.</summary>
     public async Task<ExecutionDetail> RunAsync(string workflowId, JsonObject? inputs = null, TimeSpan? deadline = null)
     {
-        var id = await Coordinator.StartAsync(new StartExecutionRequest("default", workflowId, Inputs: inputs));
+        var id = await StartExecutionAsync(workflowId, inputs);
         return await WaitAsync(id, deadline);
+    }
+
+    /// <summary>Starts an execution; returns once it is stored.</summary>
+    public Task<Guid> StartExecutionAsync(string workflowId, JsonObject? inputs = null, Guid? executionId = null) =>
+        Coordinator.StartAsync(new StartExecutionRequest("default", workflowId, Inputs: inputs, ExecutionId: executionId));
+
+    /// <summary>The execution's stored history now.</summary>
+    public async Task<ExecutionDetail> GetAsync(Guid executionId) => (await Queries.GetAsync("default", executionId))!;
+
+    /// <summary>Waits (with a deadline) until a step instance's stored row satisfies <paramref name="condition"/>.</summary>
+    public async Task<StepRunRecord> WaitForStepAsync(Guid executionId, string stepKey, Func<StepRunRecord, bool> condition, TimeSpan? deadline = null)
+    {
+        StepRunRecord? step = null;
+        await Wait.UntilAsync(async () =>
+        {
+            step = (await GetAsync(executionId)).Steps.FirstOrDefault(s => s.StepKey == stepKey);
+            return step is not null && condition(step);
+        }, $"step '{stepKey}' to reach the expected state", deadline);
+        return step!;
     }
 
     public async Task<ExecutionDetail> WaitAsync(Guid executionId, TimeSpan? deadline = null)
@@ -83,10 +111,18 @@ public sealed class RuntimeFixture : IAsyncDisposable
         return (await Queries.GetAsync("default", executionId))!;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the executor as a process exit would, keeping its database for a fixture started on <see cref="Directory"/>.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         await _host.StopAsync();
         _host.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -34,29 +34,45 @@ internal static class RunCommand
     private static async Task<int> RunAsync(
         FileInfo file, string[] inputPairs, FileInfo[] others, DirectoryInfo? data, bool quiet, TextWriter output, TextWriter error, CancellationToken ct)
     {
+        try
+        {
+            return await LoadAndRunAsync(file, inputPairs, others, data, quiet, output, error, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Interrupted before the execution started (while reading files or opening the database).
+            error.WriteLine("interrupted");
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static async Task<int> LoadAndRunAsync(
+        FileInfo file, string[] inputPairs, FileInfo[] others, DirectoryInfo? data, bool quiet, TextWriter output, TextWriter error, CancellationToken ct)
+    {
         var definitions = new List<(FileInfo File, WorkflowDefinition Definition, string Text)>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var files = new List<(FileInfo File, string Text)>();
+        var ids = new Dictionary<string, FileInfo>(StringComparer.Ordinal);
         foreach (var f in others.Prepend(file))
         {
-            if (!f.Exists)
+            if (await ValidateCommand.ReadAsync(f, error, ct) is not { } text) return ExitCodes.InvalidInput;
+            files.Add((f, text));
+            if (WorkflowDefinitionParser.Parse(text, WorkflowDefinitionParser.DetectFormat(f.Name)).Definition is not { } d) continue;
+            if (ids.TryGetValue(d.Id, out var first))
             {
-                error.WriteLine($"error: file '{f.FullName}' does not exist");
+                error.WriteLine($"error: {f.Name} and {first.Name} both define workflow '{d.Id}'; each file must have its own id");
                 return ExitCodes.InvalidInput;
             }
-            var text = await File.ReadAllTextAsync(f.FullName, ct);
-            var parsed = WorkflowDefinitionParser.Parse(text, WorkflowDefinitionParser.DetectFormat(f.Name));
-            if (parsed.Definition is { } d) ids.Add(d.Id);
-            definitions.Add((f, parsed.Definition!, text));
+            ids[d.Id] = f;
         }
-        foreach (var (f, _, text) in definitions)
+        foreach (var (f, text) in files)
         {
-            var result = ValidateCommand.Validate(text, f.Name, ids.Contains);
+            var result = ValidateCommand.Validate(text, f.Name, ids.ContainsKey);
             if (result.Errors.Count > 0)
             {
-                error.WriteLine($"{f.Name}: {result.Errors.Count} problem{(result.Errors.Count == 1 ? "" : "s")}");
-                foreach (var problem in result.Errors) error.WriteLine($"  {problem.Path}: {problem.Message} [{problem.Code}]");
+                ValidateCommand.PrintProblems(f, result.Errors, error);
                 return ExitCodes.InvalidInput;
             }
+            definitions.Add((f, result.Definition!, text));
         }
 
         System.Text.Json.Nodes.JsonObject inputs;
@@ -73,7 +89,7 @@ internal static class RunCommand
         var directory = data?.FullName ?? Path.Combine(Path.GetTempPath(), "openclaw-run-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var host = LocalRuntime.Build(directory, workers: 16);
+            using var host = LocalRuntime.Build(directory, workers: 16, error);
             await host.StartAsync(ct);
             try
             {
@@ -109,7 +125,7 @@ internal static class RunCommand
 
         var coordinator = services.GetRequiredService<ExecutionCoordinator>();
         var hub = services.GetRequiredService<ExecutionEventHub>();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        var console = Consoles.For(error);
         var printer = new ProgressPrinter(console);
         var executionId = Guid.NewGuid();
         using var subscription = hub.Subscribe(executionId);

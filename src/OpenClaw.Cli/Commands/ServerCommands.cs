@@ -65,22 +65,48 @@ internal static class ServerCommands
             error.WriteLine($"error: cannot reach {baseUri}: {ex.Message}");
             return ExitCodes.InvalidInput;
         }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            error.WriteLine($"error: {baseUri} did not answer within {http.Timeout.TotalSeconds:0} s");
+            return ExitCodes.InvalidInput;
+        }
         using (response)
         {
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            JsonElement? body = TryParse(text);
             if (!response.IsSuccessStatusCode)
             {
-                var detail = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("detail", out var d) ? d.GetString() : response.ReasonPhrase;
+                var detail = body is { ValueKind: JsonValueKind.Object } problem && problem.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String
+                    ? d.GetString()
+                    : response.ReasonPhrase;
                 error.WriteLine($"error: {(int)response.StatusCode} {detail}");
+                return ExitCodes.InvalidInput;
+            }
+            if (body is not { ValueKind: JsonValueKind.Object } json)
+            {
+                error.WriteLine($"error: {baseUri} did not answer with OpenClaw JSON; is --server an OpenClaw server?");
                 return ExitCodes.InvalidInput;
             }
             if (raw)
             {
-                output.WriteLine(JsonSerializer.Serialize(body, Indented));
+                output.WriteLine(JsonSerializer.Serialize(json, Indented));
                 return ExitCodes.Success;
             }
-            render(body, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }));
+            render(json, Consoles.For(output));
             return ExitCodes.Success;
+        }
+    }
+
+    private static JsonElement? TryParse(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -100,8 +100,17 @@ public static partial class WorkflowDefinitionParser
     {
         var node = YamlToJson.Convert(text, errors, out bool readable);
         if (!readable) return null;
-        using var document = JsonDocument.Parse(node?.ToJsonString() ?? "null");
-        return document.RootElement.Clone();
+        try
+        {
+            using var document = JsonDocument.Parse(node?.ToJsonString() ?? "null");
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            // Not expected (the converter bounds depth and size), but a definition must never crash the caller.
+            errors.Add(new(JsonPath.Root, $"The YAML document cannot be represented as JSON: {CleanJsonMessage(ex.Message)}", DefinitionErrorCodes.Syntax));
+            return null;
+        }
     }
 
     /// <summary>System.Text.Json appends "Path: $ | LineNumber: 0 | BytePositionInLine: 4."; the caller says where already.</summary>

@@ -141,7 +141,11 @@ public static class WorkflowDefinitionWriter
                 if (loop.Concurrency != 1) writer.WriteNumber("concurrency", loop.Concurrency);
                 if (loop.MaxIterations != LoopStepConfig.DefaultMaxIterations) writer.WriteNumber("max_iterations", loop.MaxIterations);
                 WriteSteps(writer, "steps", loop.Steps);
-                if (loop.Output is { } output) WriteElement(writer, "output", output);
+                if (loop.Output is { ValueKind: not JsonValueKind.Undefined } output)
+                {
+                    writer.WritePropertyName("output");
+                    output.WriteTo(writer);
+                }
                 writer.WriteEndObject();
                 break;
 

@@ -16,6 +16,9 @@ internal sealed partial class YamlToJson
     // Alias expansion copies subtrees; cap the total so a "billion laughs" document cannot exhaust memory.
     private const int MaxNodes = 1_000_000;
 
+    // The same nesting bound System.Text.Json applies to JSON definitions; also keeps the recursive reader off the stack limit.
+    internal const int MaxDepth = 64;
+
     private const string TagPrefix = "tag:yaml.org,2002:";
 
     private readonly List<DefinitionError> errors;
@@ -40,7 +43,7 @@ internal sealed partial class YamlToJson
             }
 
             parser.Consume<DocumentStart>();
-            var root = converter.ReadNode(parser, JsonPath.Root);
+            var root = converter.ReadNode(parser, JsonPath.Root, 1);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var next))
             {
@@ -61,11 +64,17 @@ internal sealed partial class YamlToJson
             errors.Add(new(JsonPath.Root, $"The document expands to more than {MaxNodes} values through aliases.", DefinitionErrorCodes.Syntax));
             return null;
         }
+        catch (TooDeepException ex)
+        {
+            errors.Add(new(ex.Path, $"Line {ex.Line}: the document is nested more than {MaxDepth} levels deep.", DefinitionErrorCodes.Syntax));
+            return null;
+        }
     }
 
-    private JsonNode? ReadNode(IParser parser, string path)
+    private JsonNode? ReadNode(IParser parser, string path, int depth)
     {
         if (++nodes > MaxNodes) throw new TooLargeException();
+        if (depth > MaxDepth) throw new TooDeepException(path, parser.Current?.Start.Line ?? 0);
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             if (!anchors.TryGetValue(alias.Value.Value, out var anchored))
@@ -92,21 +101,21 @@ internal sealed partial class YamlToJson
             anchor = sequence.Anchor;
             var array = new JsonArray();
             while (!parser.TryConsume<SequenceEnd>(out _))
-                array.Add(ReadNode(parser, JsonPath.Index(path, array.Count)));
+                array.Add(ReadNode(parser, JsonPath.Index(path, array.Count), depth + 1));
             node = array;
         }
         else
         {
             var mapping = parser.Consume<MappingStart>();
             anchor = mapping.Anchor;
-            node = ReadMapping(parser, path);
+            node = ReadMapping(parser, path, depth);
         }
 
         if (!anchor.IsEmpty) anchors[anchor.Value] = (node, nodes - before);
         return node;
     }
 
-    private JsonObject ReadMapping(IParser parser, string path)
+    private JsonObject ReadMapping(IParser parser, string path, int depth)
     {
         var result = new JsonObject();
         var lines = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -117,19 +126,19 @@ internal sealed partial class YamlToJson
             {
                 var start = parser.Current?.Start ?? Mark.Empty;
                 errors.Add(new(path, $"Line {start.Line}: keys must be plain text, not lists or mappings.", DefinitionErrorCodes.InvalidType));
-                ReadNode(parser, path);
-                ReadNode(parser, path);
+                ReadNode(parser, path, depth + 1);
+                ReadNode(parser, path, depth + 1);
                 continue;
             }
 
             if (key.Value == "<<" && key.Style == ScalarStyle.Plain)
             {
-                CollectMerges(ReadNode(parser, JsonPath.Property(path, "<<")), path, key, merges);
+                CollectMerges(ReadNode(parser, JsonPath.Property(path, "<<"), depth + 1), path, key, merges);
                 continue;
             }
 
             string keyPath = JsonPath.Property(path, key.Value);
-            var value = ReadNode(parser, keyPath);
+            var value = ReadNode(parser, keyPath, depth + 1);
             if (lines.TryGetValue(key.Value, out long firstLine))
             {
                 errors.Add(new(keyPath, $"Line {key.Start.Line}: key '{key.Value}' is already given at line {firstLine}.", DefinitionErrorCodes.DuplicateKey));
@@ -276,4 +285,11 @@ internal sealed partial class YamlToJson
     private static partial Regex SpecialFloat();
 
     private sealed class TooLargeException : Exception;
+
+    private sealed class TooDeepException(string path, long line) : Exception
+    {
+        public string Path { get; } = path;
+
+        public long Line { get; } = line;
+    }
 }

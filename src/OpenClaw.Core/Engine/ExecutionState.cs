@@ -232,6 +232,7 @@ public sealed class ExecutionState
     {
         // Scope progress is derived from the rows rather than stored, so a container's row is never rewritten per
         // iteration (that would make a 10,000-item loop quadratic in bytes written).
+        var runsByScope = _runs.Values.ToLookup(r => r.ScopeKey, StringComparer.Ordinal);
         foreach (var scope in _scopes.Values.OrderBy(s => s.Key.Length))
         {
             if (scope.ContainerKey is null)
@@ -241,16 +242,12 @@ public sealed class ExecutionState
             }
             var container = _runs[scope.ContainerKey];
             container.ChildScopesOpened++;
-            var runs = _runs.Values.Where(r => r.ScopeKey == scope.Key).ToList();
+            var runs = runsByScope[scope.Key];
             var unhandled = runs.FirstOrDefault(r => r.Status == StepRunStatus.Failed && plan.Step(r.StepId).Definition.OnFailure is null);
             if (container.Status.IsTerminal() || runs.Any(r => r.Status == StepRunStatus.Cancelled))
                 scope.Closed = true;
             else if (unhandled is not null)
-            {
-                scope.Closed = true;
-                scope.Failed = true;
-                scope.FailureMessage = unhandled.Error;
-            }
+                scope.MarkFailed(unhandled);
             else if (scope.Settled == plan.Scope(scope.ScopeId).StepIds.Count)
                 scope.Closed = true;
 

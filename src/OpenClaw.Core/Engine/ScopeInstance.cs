@@ -39,9 +39,17 @@ public sealed class ScopeInstance
     /// <summary>Set once the scope has completed or failed; later events for it are ignored.</summary>
     internal bool Closed { get; set; }
 
-    internal bool Failed { get; set; }
+    internal bool Failed { get; private set; }
 
-    internal string? FailureMessage { get; set; }
+    internal string? FailureMessage { get; private set; }
+
+    /// <summary>Closes the scope as failed because <paramref name="cause"/> failed with no <c>on_failure</c> to take over.</summary>
+    internal void MarkFailed(StepRun cause)
+    {
+        Closed = true;
+        Failed = true;
+        FailureMessage = $"step '{cause.Key}' failed: {cause.Error}";
+    }
 
     /// <summary>The key of a step instance in this scope.</summary>
     public string StepKey(string stepId) => Key.Length == 0 ? stepId : Key + "/" + stepId;

@@ -13,7 +13,7 @@ public sealed class TransitionEffects
     /// <summary>Plugin and delay tasks now queued (possibly due later).</summary>
     public List<StepRun> Dispatch { get; } = [];
 
-    /// <summary>Running tasks to stop (their results will be ignored).</summary>
+    /// <summary>Tasks to stop wherever a worker runs them (their results will be ignored).</summary>
     public List<Guid> CancelTasks { get; } = [];
 
     public List<ChildExecutionStart> StartChildren { get; } = [];

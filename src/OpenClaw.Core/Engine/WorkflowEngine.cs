@@ -68,6 +68,9 @@ public sealed class WorkflowEngine
     {
         private readonly DateTimeOffset _now = engine.Now;
 
+        // Loops whose iterations StartNextIterations is advancing in this transition.
+        private HashSet<StepRun>? _advancing;
+
         public void Start()
         {
             state.Status = ExecutionStatus.Running;
@@ -280,7 +283,7 @@ public sealed class WorkflowEngine
                 ["matched_case"] = matched,
                 ["next"] = new JsonArray(next.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
             };
-            Settle(run, StepRunStatus.Succeeded, EngineJson.ToElement(output), next);
+            Succeed(run, EngineJson.ToElement(output), next);
         }
 
         private bool EvaluateCondition(string source, IExpressionContext context)
@@ -312,28 +315,58 @@ public sealed class WorkflowEngine
         }
 
         /// <summary>Starts iterations until the concurrency limit is reached or none are left; finishes the loop when all are done.</summary>
+        /// <remarks>
+        /// An iteration can finish while it is being opened (a body of conditions, say): closing its scope asks for
+        /// the next iterations again. That nested request returns at once and this call's loop carries on, so the stack
+        /// stays flat however many iterations finish without a worker (recursing here overflowed after a few thousand).
+        /// </remarks>
         private void StartNextIterations(StepRun loop, LoopStepConfig config, ScopeInstance scope)
         {
-            if (config.Items is not null)
+            _advancing ??= [];
+            if (!_advancing.Add(loop)) return;
+            try
             {
-                int count = loop.Inputs!.Value.GetProperty("items").GetArrayLength();
-                while (loop.Status == StepRunStatus.Waiting && loop.ChildScopesOpened < count
-                       && loop.ChildScopesOpened - loop.ChildScopesClosed < Math.Max(1, config.Concurrency))
-                {
-                    OpenIteration(loop, scope, loop.ChildScopesOpened);
-                }
-                if (loop.Status == StepRunStatus.Waiting && loop.ChildScopesClosed == count)
-                    FinishLoop(loop, config, scope);
-                return;
+                if (config.Items is not null) AdvanceForEach(loop, config, scope);
+                else AdvanceWhile(loop, config, scope);
             }
+            finally
+            {
+                _advancing.Remove(loop);
+            }
+        }
 
-            // While form: strictly sequential, the condition is evaluated before each iteration.
+        private void AdvanceForEach(StepRun loop, LoopStepConfig config, ScopeInstance scope)
+        {
+            int count = loop.Inputs!.Value.GetProperty("items").GetArrayLength();
+            while (loop.Status == StepRunStatus.Waiting && loop.ChildScopesOpened < count
+                   && loop.ChildScopesOpened - loop.ChildScopesClosed < Math.Max(1, config.Concurrency))
+            {
+                OpenIteration(loop, scope, loop.ChildScopesOpened);
+            }
+            if (loop.Status == StepRunStatus.Waiting && loop.ChildScopesClosed == count)
+                FinishLoop(loop, config);
+        }
+
+        /// <summary>While form: strictly sequential, the condition is evaluated before each iteration.</summary>
+        private void AdvanceWhile(StepRun loop, LoopStepConfig config, ScopeInstance scope)
+        {
             while (loop.Status == StepRunStatus.Waiting && loop.ChildScopesOpened == loop.ChildScopesClosed)
             {
                 int index = loop.ChildScopesOpened;
-                if (!EvaluateCondition(config.While!, Context(scope, loopOverride: (loop, index))))
+                bool again;
+                try
                 {
-                    FinishLoop(loop, config, scope);
+                    again = EvaluateCondition(config.While!, Context(scope, loopOverride: (loop, index)));
+                }
+                catch (ExpressionException ex)
+                {
+                    // Evaluated after an iteration, outside any step's activation: the loop owns the failure.
+                    Fail(loop, $"loop: cannot evaluate 'while': {ex.Message}");
+                    return;
+                }
+                if (!again)
+                {
+                    FinishLoop(loop, config);
                     return;
                 }
                 if (index >= config.MaxIterations)
@@ -352,18 +385,25 @@ public sealed class WorkflowEngine
             OpenScope(iteration);
         }
 
-        private void FinishLoop(StepRun loop, LoopStepConfig config, ScopeInstance scope)
+        private void FinishLoop(StepRun loop, LoopStepConfig config)
         {
             var results = new JsonArray();
-            for (int i = 0; i < loop.ChildScopesOpened; i++)
+            try
             {
-                var iteration = state.Scope(ScopeInstance.IterationKey(loop.Key, i));
-                results.Add(config.Output is { } output
-                    ? TemplateResolver.Resolve(output, Context(iteration), engine.Expressions)
-                    : ScopeResult(iteration));
+                for (int i = 0; i < loop.ChildScopesOpened; i++)
+                {
+                    var iteration = state.Scope(ScopeInstance.IterationKey(loop.Key, i));
+                    results.Add(config.Output is { } output
+                        ? TemplateResolver.Resolve(output, Context(iteration), engine.Expressions)
+                        : ScopeResult(iteration));
+                }
+            }
+            catch (ExpressionException ex)
+            {
+                Fail(loop, $"loop: cannot evaluate 'output': {ex.Message}");
+                return;
             }
             Succeed(loop, EngineJson.ToElement(new JsonObject { ["results"] = results, ["count"] = results.Count }));
-            _ = scope;
         }
 
         /// <summary>A finished scope's result: its only succeeded sink step's output, or an object of all succeeded sinks' outputs.</summary>
@@ -381,7 +421,8 @@ public sealed class WorkflowEngine
             return result;
         }
 
-        private void Succeed(StepRun run, JsonElement output)
+        /// <summary>The step succeeded: apply its <c>set</c>, then continue with its next steps and, for a condition, the chosen case's.</summary>
+        private void Succeed(StepRun run, JsonElement output, IReadOnlyList<string>? chosen = null)
         {
             var definition = plan.Step(run.StepId).Definition;
             if (definition.Set.Count > 0)
@@ -401,7 +442,9 @@ public sealed class WorkflowEngine
                     return;
                 }
             }
-            IReadOnlyList<string> next = definition.NextSteps;
+            IReadOnlyList<string> next = chosen is null
+                ? definition.NextSteps
+                : [.. chosen, .. definition.NextSteps.Where(n => !chosen.Contains(n, StringComparer.Ordinal))];
             Settle(run, StepRunStatus.Succeeded, output, next);
         }
 
@@ -417,10 +460,12 @@ public sealed class WorkflowEngine
             }
             run.Status = StepRunStatus.Failed;
             run.CompletedAt = _now;
+            run.LeaseOwner = null;
+            run.LeaseExpiresAt = null;
             state.MarkDirty(run);
             var scope = state.Scope(run.ScopeKey);
             scope.Settled++;
-            FailScope(scope, $"step '{run.Key}' failed: {message}");
+            FailScope(scope, run);
         }
 
         private void Settle(StepRun run, StepRunStatus status, JsonElement? output, IReadOnlyList<string> next)
@@ -483,9 +528,7 @@ public sealed class WorkflowEngine
                 case ParallelStepConfig parallel when containerRun.ChildScopesClosed == parallel.Branches.Count:
                     if (containerRun.ChildScopesFailed > 0)
                     {
-                        var failed = parallel.Branches.Select(b => state.Scope(ScopeInstance.BranchKey(containerRun.Key, b.Name)))
-                            .Where(s => s.Failed).Select(s => $"branch '{s.Branch}': {s.FailureMessage}");
-                        Fail(containerRun, string.Join("; ", failed));
+                        FailAfterAllBranches(containerRun, parallel);
                         break;
                     }
                     var output = new JsonObject();
@@ -496,11 +539,10 @@ public sealed class WorkflowEngine
             }
         }
 
-        private void FailScope(ScopeInstance scope, string message)
+        private void FailScope(ScopeInstance scope, StepRun cause)
         {
-            scope.Closed = true;
-            scope.Failed = true;
-            scope.FailureMessage = message;
+            scope.MarkFailed(cause);
+            string message = scope.FailureMessage!;
             CancelActive(scope.Key);
             if (scope.ContainerKey is null)
             {
@@ -522,12 +564,13 @@ public sealed class WorkflowEngine
                     Fail(containerRun, $"branch '{scope.Branch}': {message}");
                     break;
                 case ParallelStepConfig parallel when containerRun.ChildScopesClosed == parallel.Branches.Count:
-                    CloseScopeAfterFailure(containerRun, parallel);
+                    FailAfterAllBranches(containerRun, parallel);
                     break;
             }
         }
 
-        private void CloseScopeAfterFailure(StepRun containerRun, ParallelStepConfig parallel)
+        /// <summary>wait_all: every branch has finished and at least one failed; the step fails naming each failed branch.</summary>
+        private void FailAfterAllBranches(StepRun containerRun, ParallelStepConfig parallel)
         {
             var failed = parallel.Branches.Select(b => state.Scope(ScopeInstance.BranchKey(containerRun.Key, b.Name)))
                 .Where(s => s.Failed).Select(s => $"branch '{s.Branch}': {s.FailureMessage}");
@@ -561,7 +604,9 @@ public sealed class WorkflowEngine
 
         private void CancelRun(StepRun run)
         {
-            if (run.Status == StepRunStatus.Running) effects.CancelTasks.Add(run.Id);
+            // A task this copy still sees as queued may have been claimed since: claims bypass the engine. Stopping a
+            // task that runs nowhere is harmless, so queued ones are stopped too.
+            if (run.Status is StepRunStatus.Running or StepRunStatus.Queued) effects.CancelTasks.Add(run.Id);
             if (run.Type == StepType.Subworkflow && run.State?["child_execution_id"]?.GetValue<string>() is { } child)
                 effects.CancelChildren.Add(Guid.Parse(child));
             run.Status = StepRunStatus.Cancelled;
@@ -609,7 +654,13 @@ public sealed class WorkflowEngine
         {
             null => "null",
             JsonObject => "an object",
-            JsonValue v => v.GetValueKind().ToString().ToLowerInvariant(),
+            JsonValue v => v.GetValueKind() switch
+            {
+                JsonValueKind.String => "a string",
+                JsonValueKind.Number => "a number",
+                JsonValueKind.True or JsonValueKind.False => "a boolean",
+                _ => "null",
+            },
             _ => node.GetType().Name,
         };
     }

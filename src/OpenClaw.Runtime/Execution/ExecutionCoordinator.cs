@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Core.Definitions;
@@ -53,12 +54,15 @@ public sealed partial class ExecutionCoordinator
         var (inputs, errors) = WorkflowValidator.BindInputs(plan.Definition, request.Inputs);
         if (errors.Count > 0) throw new InputValidationException(errors);
 
-        var state = ExecutionState.CreateNew(request.ExecutionId ?? Guid.NewGuid(), request.TenantId, request.WorkflowId, plan.StoredVersion,
-            JsonSerializer.SerializeToElement(inputs), request.Priority, request.Trigger, request.CreatedBy, _time.GetUtcNow());
+        var id = request.ExecutionId ?? Guid.NewGuid();
+        var inputsElement = JsonSerializer.SerializeToElement(inputs);
+        var createdAt = _time.GetUtcNow();
+        ExecutionState Create() => ExecutionState.CreateNew(id, request.TenantId, request.WorkflowId, plan.StoredVersion,
+            inputsElement, request.Priority, request.Trigger, request.CreatedBy, createdAt);
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _inbox.Writer.WriteAsync(new StartCommand(state, plan, done), cancellationToken).ConfigureAwait(false);
+        await _inbox.Writer.WriteAsync(new StartCommand(Create, plan, done), cancellationToken).ConfigureAwait(false);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return state.Id;
+        return id;
     }
 
     /// <summary>Cancels an execution and everything it started. Returns false when it does not exist or has already finished.</summary>
@@ -87,6 +91,9 @@ public sealed partial class ExecutionCoordinator
     internal void Report(ClaimedTask task, JsonElement? output, StepFailure? failure, AttemptInfo attempt) =>
         _inbox.Writer.TryWrite(new StepResultCommand(task.Step.ExecutionId, task.Step.StepKey, output, failure, attempt));
 
+    /// <summary>Events received and not yet applied: the coordinator's backlog.</summary>
+    public int PendingEvents => _inbox.Reader.Count;
+
     /// <summary>Stops accepting events once those already queued are processed.</summary>
     internal void Complete() => _inbox.Writer.TryComplete();
 
@@ -112,24 +119,41 @@ public sealed partial class ExecutionCoordinator
                 await ApplyAsync(work, cancellationToken).ConfigureAwait(false);
                 var changes = PrepareCommit(work);
                 if (changes.Count > 0) await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
-                AfterCommit(work);
-                return;
             }
             catch (ConcurrencyConflictException conflict) when (attempt < 5)
             {
                 // Another node moved an execution we had cached: forget what this batch did and apply it again from the database.
                 LogConflict(conflict.ExecutionId, attempt);
-                Evict(work.Touched.Keys);
+                Abandon(work);
+                continue;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // Nothing committed. Results of running tasks will be retried when their leases expire.
-                LogBatchFailed(ex, commands.Count);
-                Evict(work.Touched.Keys);
-                foreach (var command in commands) command.Fail(ex);
+                Abandon(work);
+                if (commands.Count > 1)
+                {
+                    // One bad event (or one execution's bad rows) must not sink the unrelated events it was batched
+                    // with: apply each on its own, so only the culprit fails.
+                    LogBatchSplit(ex, commands.Count);
+                    foreach (var command in commands) await ProcessBatchAsync([command], cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                // Nothing committed. A step result is applied again when its task's lease expires and it reruns.
+                LogEventFailed(ex);
+                commands[0].Fail(ex);
                 return;
             }
+            AfterCommit(work);
+            return;
         }
+    }
+
+    /// <summary>Undoes what a batch that did not commit holds in memory: its cached copies and its worker reservations.</summary>
+    private void Abandon(BatchWork work)
+    {
+        Evict(work.Touched.Keys);
+        _workers.Release(work.LocalTasks.Count);
     }
 
     private async Task ApplyAsync(BatchWork work, CancellationToken cancellationToken)
@@ -142,8 +166,9 @@ public sealed partial class ExecutionCoordinator
             switch (command)
             {
                 case StartCommand start:
-                    entry = new Entry(start.State, start.Plan);
-                    _cache[start.State.Id] = entry;
+                    // A fresh copy on every try: a batch applied again after a conflict must not build on its first try.
+                    entry = new Entry(start.Create(), start.Plan);
+                    _cache[entry.State.Id] = entry;
                     _engine.Start(entry.State, entry.Plan, effects);
                     break;
                 case StartChildCommand child:
@@ -184,11 +209,11 @@ public sealed partial class ExecutionCoordinator
         var parent = command.Parent;
         string? failure = null;
         WorkflowPlan? plan = null;
-        System.Text.Json.Nodes.JsonObject? inputs = null;
+        JsonObject? inputs = null;
         try
         {
             plan = await _plans.GetCurrentAsync(parent.TenantId, command.Start.WorkflowId, command.Start.Version, cancellationToken).ConfigureAwait(false);
-            var bound = WorkflowValidator.BindInputs(plan.Definition, command.Start.Inputs as System.Text.Json.Nodes.JsonObject);
+            var bound = WorkflowValidator.BindInputs(plan.Definition, command.Start.Inputs as JsonObject);
             if (bound.Errors.Count > 0) failure = "invalid inputs: " + string.Join("; ", bound.Errors);
             inputs = bound.Inputs;
         }
@@ -253,11 +278,9 @@ public sealed partial class ExecutionCoordinator
     private void AfterCommit(BatchWork work)
     {
         foreach (var entry in work.Touched.Values) entry.State.AcceptChange();
-        foreach (var (entry, run) in work.LocalTasks)
-            _workers.Enqueue(new ClaimedTask(run.ToRecord(entry.State), _options.NodeId, run.LeaseExpiresAt!.Value));
-        if (work.EarliestQueued is { } due) _dispatcher.NotifyQueued(due);
-        foreach (var taskId in work.CancelTasks) _workers.Cancel(taskId);
 
+        // Publish before handing tasks on: a worker or the dispatcher may write a step's next row (its claim, its
+        // result) at once, and watchers must see a step's rows in the order they were written.
         if (_events.HasSubscribers)
         {
             foreach (var change in work.Changes)
@@ -266,6 +289,11 @@ public sealed partial class ExecutionCoordinator
                 if (change.Execution.Status.IsTerminal()) _events.Publish(new ExecutionFinishedEvent(change.Execution.Id, change.Execution));
             }
         }
+
+        foreach (var (entry, run) in work.LocalTasks)
+            _workers.Enqueue(new ClaimedTask(run.ToRecord(entry.State), _options.NodeId, run.LeaseExpiresAt!.Value));
+        if (work.EarliestQueued is { } due) _dispatcher.NotifyQueued(due);
+        foreach (var taskId in work.CancelTasks) _workers.Cancel(taskId);
 
         foreach (var (command, result) in work.Results) command.Succeed(result);
         foreach (var entry in work.Touched.Values)
@@ -295,8 +323,11 @@ public sealed partial class ExecutionCoordinator
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} changed elsewhere; retrying batch (attempt {Attempt})")]
     private partial void LogConflict(Guid executionId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Committing a batch of {Count} events failed; nothing was written")]
-    private partial void LogBatchFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying an event failed; nothing was written")]
+    private partial void LogEventFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} events failed; applying them one by one")]
+    private partial void LogBatchSplit(Exception exception, int count);
 
     private sealed record Entry(ExecutionState State, WorkflowPlan Plan);
 
@@ -326,7 +357,7 @@ public sealed partial class ExecutionCoordinator
         public virtual void Fail(Exception exception) { }
     }
 
-    private sealed record StartCommand(ExecutionState State, WorkflowPlan Plan, TaskCompletionSource<bool> Done) : Command
+    private sealed record StartCommand(Func<ExecutionState> Create, WorkflowPlan Plan, TaskCompletionSource<bool> Done) : Command
     {
         public override void Succeed(bool result) => Done.TrySetResult(result);
 

@@ -53,7 +53,9 @@ public sealed class StepExecutor(IPluginResolver plugins, ICredentialProvider cr
         try
         {
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });
-            var output = await plugin.ExecuteAsync(inputs, context).ConfigureAwait(false);
+            // Stop waiting at the timeout or on cancellation even if the plugin ignores its token, so a plugin that
+            // hangs cannot hold a worker forever; it was asked to stop and its late result is dropped.
+            var output = await plugin.ExecuteAsync(inputs, context).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
             return new Result(JsonSerializer.SerializeToElement(output), null);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

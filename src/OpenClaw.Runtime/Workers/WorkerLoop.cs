@@ -21,30 +21,36 @@ public sealed partial class WorkerLoop(
         await foreach (var task in pool.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             var started = time.GetUtcNow();
-            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            pool.Register(task.Step.Id, cancellation);
-            try
+            StepExecutor.Result? result = null;
+            using (var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
-                var result = await executor.ExecuteAsync(task.Step, cancellation.Token).ConfigureAwait(false);
-                var attempt = new AttemptInfo(task.Step.Attempt, options.NodeId, started, time.GetUtcNow());
-                coordinator.Report(task, result.Output, result.Failure, attempt);
+                pool.Register(task.Step.Id, cancellation);
+                try
+                {
+                    result = await executor.ExecuteAsync(task.Step, cancellation.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cancelled execution, lost lease or shutdown: no result. On shutdown the lease is released so the
+                    // step runs again elsewhere; otherwise the engine has already settled it.
+                    LogAbandoned(task.Step.StepKey, task.Step.ExecutionId);
+                }
+                catch (Exception ex)
+                {
+                    LogWorkerFailed(ex, task.Step.StepKey, task.Step.ExecutionId);
+                }
+                finally
+                {
+                    pool.Unregister(task.Step.Id);
+                }
             }
-            catch (OperationCanceledException)
-            {
-                // Cancelled execution, lost lease or shutdown: no result. On shutdown the lease is released so the
-                // step runs again elsewhere; otherwise the engine has already settled it.
-                LogAbandoned(task.Step.StepKey, task.Step.ExecutionId);
-            }
-            catch (Exception ex)
-            {
-                LogWorkerFailed(ex, task.Step.StepKey, task.Step.ExecutionId);
-            }
-            finally
-            {
-                pool.Unregister(task.Step.Id);
-                pool.Release();
-                dispatcher.CapacityFreed();
-            }
+
+            // Free the slot before reporting: the coordinator may apply the result at once, and the step's successors
+            // can then go straight to this worker instead of through the queue.
+            pool.Release();
+            dispatcher.CapacityFreed();
+            if (result is { } r)
+                coordinator.Report(task, r.Output, r.Failure, new AttemptInfo(task.Step.Attempt, options.NodeId, started, time.GetUtcNow()));
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Execution;
 
@@ -18,13 +19,14 @@ internal static class ExecutionEndpoints
     }
 
     private static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        string id, StartExecutionBody? body, HttpRequest request, ExecutionCoordinator coordinator, CancellationToken ct)
+        string id, HttpRequest request, ExecutionCoordinator coordinator, CancellationToken ct)
     {
-        if (body?.Priority is { } p && !Enum.IsDefined(p)) return Problems.Invalid("priority", "Must be low, normal, high or critical.");
+        var (body, errors) = await StartExecutionBodyReader.ReadAsync(request, ct);
+        if (errors is not null) return Problems.Invalid("The start request is invalid", errors);
         try
         {
             var executionId = await coordinator.StartAsync(
-                new StartExecutionRequest(Tenants.Default, id, body?.Version, body?.Inputs, body?.Priority ?? TaskPriority.Normal, "api"), ct);
+                new StartExecutionRequest(Tenants.Default, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, "api"), ct);
             var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
             return TypedResults.Accepted(location, new ExecutionStarted(executionId, "running", location));
         }
@@ -45,8 +47,8 @@ internal static class ExecutionEndpoints
     }
 
     private static async Task<Results<Ok<PageResponse<ExecutionResponse>>, ValidationProblem>> ListAsync(
-        string? workflowId, string? status, DateTimeOffset? since, DateTimeOffset? until, string? trigger, int? limit, string? cursor,
-        IExecutionQueries queries, CancellationToken ct)
+        [FromQuery(Name = "workflow_id")] string? workflowId, string? status, DateTimeOffset? since, DateTimeOffset? until, string? trigger,
+        int? limit, string? cursor, IExecutionQueries queries, CancellationToken ct)
     {
         ExecutionStatus? parsed = null;
         if (status is not null)
@@ -70,9 +72,12 @@ internal static class ExecutionEndpoints
     {
         var detail = await queries.GetAsync(Tenants.Default, id, ct);
         if (detail is null) return Problems.NotFound($"Execution {id} does not exist.");
-        if (!await coordinator.CancelAsync(id, "cancelled by request", ct))
+        if (detail.Execution.Status.IsTerminal())
             return Problems.Conflict($"Execution {id} has already finished ({detail.Execution.Status.ToWire()}).");
+        bool cancelled = await coordinator.CancelAsync(id, "cancelled by request", ct);
+        // Read again either way: it may have finished on its own between the first read and the cancel.
         var after = await queries.GetAsync(Tenants.Default, id, ct);
+        if (!cancelled) return Problems.Conflict($"Execution {id} has already finished ({after?.Execution.Status.ToWire() ?? "deleted"}).");
         return TypedResults.Accepted((string?)null, ExecutionResponse.From(after!));
     }
 }

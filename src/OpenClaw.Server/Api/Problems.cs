@@ -12,6 +12,9 @@ internal static class Problems
             title: title,
             type: "https://openclaw.dev/problems/validation");
 
+    public static ValidationProblem Invalid(string title, IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: title, type: "https://openclaw.dev/problems/validation");
+
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is invalid",
             type: "https://openclaw.dev/problems/validation");

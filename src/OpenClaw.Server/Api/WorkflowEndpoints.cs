@@ -31,6 +31,7 @@ internal static class WorkflowEndpoints
         try
         {
             var created = await store.CreateAsync(record, ct);
+            SetETag(request.HttpContext.Response, created.Version);
             return TypedResults.Created($"{request.PathBase}{request.Path.Value!.TrimEnd('/')}/{created.Id}", WorkflowResponse.From(created));
         }
         catch (DuplicateKeyException)
@@ -46,12 +47,8 @@ internal static class WorkflowEndpoints
         if (problem is not null) return problem;
         if (definition!.Id != id) return Problems.Invalid("$.id", $"The definition's id '{definition.Id}' does not match the URL's '{id}'.");
 
-        int? expected = null;
-        if (request.Headers.IfMatch.FirstOrDefault() is { } ifMatch)
-        {
-            if (!int.TryParse(ifMatch.Trim('"'), out var version)) return Problems.Invalid("If-Match", "Must be the workflow version you edited, e.g. \"3\".");
-            expected = version;
-        }
+        if (!TryReadIfMatch(request, out var expected))
+            return Problems.Invalid("If-Match", "Must be the ETag of the workflow version you edited, e.g. \"3\", or *.");
         var current = await store.GetAsync(Tenants.Default, id, ct);
         if (current is null) return Problems.NotFound($"Workflow '{id}' does not exist.");
         var record = current with
@@ -65,7 +62,9 @@ internal static class WorkflowEndpoints
         try
         {
             var saved = await store.UpdateAsync(record, expected ?? current.Version, ct);
-            return saved is null ? Problems.NotFound($"Workflow '{id}' does not exist.") : TypedResults.Ok(WorkflowResponse.From(saved));
+            if (saved is null) return Problems.NotFound($"Workflow '{id}' does not exist.");
+            SetETag(request.HttpContext.Response, saved.Version);
+            return TypedResults.Ok(WorkflowResponse.From(saved));
         }
         catch (ConcurrencyConflictException)
         {
@@ -73,24 +72,57 @@ internal static class WorkflowEndpoints
         }
     }
 
-    private static async Task<Results<Ok<WorkflowResponse>, ProblemHttpResult>> GetAsync(string id, int? version, IWorkflowStore store, CancellationToken ct)
+    private static async Task<Results<Ok<WorkflowResponse>, ProblemHttpResult>> GetAsync(
+        string id, int? version, HttpResponse response, IWorkflowStore store, CancellationToken ct)
     {
         var record = version is { } v ? await store.GetVersionAsync(Tenants.Default, id, v, ct) : await store.GetAsync(Tenants.Default, id, ct);
-        return record is null
-            ? Problems.NotFound(version is null ? $"Workflow '{id}' does not exist." : $"Workflow '{id}' has no version {version}.")
-            : TypedResults.Ok(WorkflowResponse.From(record));
+        if (record is null)
+            return Problems.NotFound(version is null ? $"Workflow '{id}' does not exist." : $"Workflow '{id}' has no version {version}.");
+        SetETag(response, record.Version);
+        return TypedResults.Ok(WorkflowResponse.From(record));
+    }
+
+    /// <summary>The version is the ETag: a client echoes it in If-Match to update only what it read.</summary>
+    private static void SetETag(HttpResponse response, int version) => response.Headers.ETag = $"\"{version}\"";
+
+    /// <returns>False when If-Match is present but not a version; <paramref name="expected"/> is null for none or <c>*</c>.</returns>
+    private static bool TryReadIfMatch(HttpRequest request, out int? expected)
+    {
+        expected = null;
+        var header = request.Headers.IfMatch.ToString().Trim();
+        if (header.Length == 0 || header == "*") return true;
+        // A weak validator names the same version here: the version is the only thing compared.
+        var tag = header.Split(',')[0].Trim();
+        if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
+        if (!int.TryParse(tag.Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)) return false;
+        expected = version;
+        return true;
     }
 
     private static async Task<Results<Ok<PageResponse<WorkflowSummary>>, ValidationProblem>> ListAsync(
         string? search, string? status, int? limit, string? cursor, IWorkflowStore store, CancellationToken ct)
     {
         if (limit is < 1 or > 500) return Problems.Invalid("limit", "Must be between 1 and 500.");
+        if (status is not (null or "draft" or "published" or "archived")) return Problems.Invalid("status", "Must be draft, published or archived.");
         var page = await store.ListAsync(new WorkflowQuery(Tenants.Default, search, status, limit ?? 50, cursor), ct);
         return TypedResults.Ok(new PageResponse<WorkflowSummary>(page.Items.Select(WorkflowSummary.From).ToList(), page.NextCursor));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IWorkflowStore store, CancellationToken ct) =>
-        await store.DeleteAsync(Tenants.Default, id, ct) ? TypedResults.NoContent() : Problems.NotFound($"Workflow '{id}' does not exist.");
+    /// <remarks>
+    /// Refused while executions of the workflow are unfinished: deleting removes the versions they run from, and an
+    /// execution whose definition is gone can never be resumed after a restart.
+    /// </remarks>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, IWorkflowStore store, IExecutionQueries executions, CancellationToken ct)
+    {
+        foreach (var status in (ExecutionStatus[])[ExecutionStatus.Pending, ExecutionStatus.Running])
+        {
+            var unfinished = await executions.ListAsync(new ExecutionQuery(Tenants.Default, id, status, Limit: 1), ct);
+            if (unfinished.Items.Count > 0)
+                return Problems.Conflict($"Workflow '{id}' has unfinished executions (e.g. {unfinished.Items[0].Id}); cancel them or let them finish, then delete it.");
+        }
+        return await store.DeleteAsync(Tenants.Default, id, ct) ? TypedResults.NoContent() : Problems.NotFound($"Workflow '{id}' does not exist.");
+    }
 
     private static async Task<Ok<ValidationResponse>> ValidateAsync(HttpRequest request, IPluginCatalog plugins, CancellationToken ct)
     {

@@ -30,3 +30,18 @@ public sealed class DataDirectoryLock : IDisposable
 
     public void Dispose() => _stream.Dispose();
 }
+
+/// <summary>
+/// Makes any host built with <see cref="OpenClawComposition.AddOpenClaw"/> take the data folder before its other hosted
+/// services (the executor among them) start: it is registered ahead of them, and hosted services start in order.
+/// </summary>
+internal sealed class DataDirectoryLockService(DataDirectoryLock folder) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        GC.KeepAlive(folder);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

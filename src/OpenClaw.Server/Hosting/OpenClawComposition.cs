@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime;
@@ -26,7 +27,10 @@ public static class OpenClawComposition
         var options = section.Get<OpenClawServerOptions>() ?? new OpenClawServerOptions();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
 
-        builder.Services.AddSingleton(DataDirectoryLock.Acquire(dataDirectory));
+        // Made by a factory so the container disposes it (releasing the folder) with the app; an instance handed to
+        // AddSingleton is never disposed, and a second host in the same process could never open the folder again.
+        builder.Services.AddSingleton(_ => DataDirectoryLock.Acquire(dataDirectory));
+        builder.Services.AddHostedService<DataDirectoryLockService>();
         builder.Services.AddOpenClawSqlite(sqlite =>
         {
             sqlite.DataSource = Path.Combine(dataDirectory, "openclaw.db");
@@ -42,9 +46,26 @@ public static class OpenClawComposition
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        ConfigureJsonConsoleLogs(builder);
         builder.Services.AddHealthChecks().AddCheck<Api.DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>
+    /// With <c>Logging:Console:FormatterName=json</c> every line is one JSON object; give it a UTC ISO-8601 timestamp and
+    /// the request scope (request id, trace id) unless <c>Logging:Console:FormatterOptions</c> says otherwise.
+    /// </summary>
+    private static void ConfigureJsonConsoleLogs(WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetSection("Logging:Console:FormatterOptions");
+        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o =>
+        {
+            if (configured["TimestampFormat"] is null) o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            if (configured["UseUtcTimestamp"] is null) o.UseUtcTimestamp = true;
+            if (configured["IncludeScopes"] is null) o.IncludeScopes = true;
+        });
     }
 }

@@ -374,4 +374,11 @@ public class JsonParsingTests
         Assert.Equal("$", Assert.Single(WorkflowDefinitionParser.Parse("""{ "id": "d", "name": "D" }""", DefinitionFormat.Json).Errors).Path);
         Assert.Equal("$.steps", Assert.Single(WorkflowDefinitionParser.Parse("""{ "id": "d", "name": "D", "steps": [] }""", DefinitionFormat.Json).Errors).Path);
     }
+
+    [Fact]
+    public void Parse_DeepNesting_IsASyntaxErrorNotACrash()
+    {
+        string json = "{\"id\": \"d\", \"name\": \"D\", \"vars\": {\"deep\": " + new string('[', 100_000) + new string(']', 100_000) + "}}";
+        Assert.Equal(DefinitionErrorCodes.Syntax, Assert.Single(WorkflowDefinitionParser.Parse(json, DefinitionFormat.Json).Errors).Code);
+    }
 }

@@ -270,4 +270,16 @@ public class YamlParsingTests
         Assert.Equal([ValueType.Number, ValueType.Boolean, ValueType.Array], definition.Inputs.Select(i => i.Type));
         Assert.Equal(2, definition.Inputs[2].Default!.Value.GetArrayLength());
     }
+
+    [Theory]
+    [InlineData(60, true)]
+    [InlineData(70, false)]
+    [InlineData(100_000, false)]
+    public void Parse_DeepNesting_IsBoundedLikeJson(int depth, bool accepted)
+    {
+        string yaml = "id: s\nname: S\nvars:\n  deep: " + new string('[', depth) + new string(']', depth) + "\nsteps:\n  - { id: a, type: plugin, config: { plugin: noop } }\n";
+        var result = WorkflowDefinitionParser.Parse(yaml, DefinitionFormat.Yaml);
+        Assert.Equal(accepted, result.IsValid);
+        if (!accepted) Assert.Contains("nested", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenClaw.Server.Api;
+
+namespace OpenClaw.Server.Hosting;
+
+/// <summary>Builds the server exactly as <c>Program</c> runs it, so tests host the same app on a port of their own.</summary>
+public static class OpenClawServer
+{
+    /// <param name="args">Command-line configuration, e.g. <c>--urls http://127.0.0.1:0 --OpenClaw:DataDirectory /tmp/x</c>.</param>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddOpenClaw();
+
+        var app = builder.Build();
+        // Take the data folder now: a second process on the same folder fails here, before anything touches the database.
+        try
+        {
+            app.Services.GetRequiredService<DataDirectoryLock>();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenClawApi();
+        return app;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+
+namespace OpenClaw.Storage.Postgres;
+
+/// <summary>
+/// The opaque page cursor: the sort key (a unix-millisecond time and an id) of the last row returned, base64url-encoded.
+/// Keyset paging stays fast on deep pages and does not skip or repeat rows when new ones are inserted meanwhile.
+/// </summary>
+/// <remarks>The same encoding as the SQLite backend's (a copy: the type is internal to each backend), so cursors mean the same on both.</remarks>
+internal static class KeysetCursor
+{
+    /// <summary>Lists return at most this many rows per page, whatever the caller asks for.</summary>
+    public const int MaxLimit = 1000;
+
+    public static string Encode(long time, string id) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{time.ToString(CultureInfo.InvariantCulture)}:{id}"));
+
+    /// <exception cref="ArgumentException">The cursor was not produced by <see cref="Encode"/>.</exception>
+    public static (long Time, string Id) Decode(string cursor)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && long.TryParse(text.AsSpan(0, colon), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var time))
+            {
+                return (time, text[(colon + 1)..]);
+            }
+        }
+        catch (FormatException)
+        {
+            // Reported below with the same message as any other malformed cursor.
+        }
+
+        throw new ArgumentException("The paging cursor is not valid; pass back the NextCursor of a previous page unchanged.", nameof(cursor));
+    }
+
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
+    public static int ClampLimit(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return Math.Min(limit, MaxLimit);
+    }
+
+    /// <summary>(I)LIKE pattern matching <paramref name="search"/> anywhere, with <c>%</c>, <c>_</c> and <c>\</c> taken literally (ESCAPE '\').</summary>
+    public static string ContainsPattern(string search)
+    {
+        var builder = new StringBuilder(search.Length + 2).Append('%');
+        foreach (var c in search)
+        {
+            if (c is '%' or '_' or '\\')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.Append('%').ToString();
+    }
+}

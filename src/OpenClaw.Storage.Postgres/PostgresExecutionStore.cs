@@ -1,0 +1,238 @@
+using System.Data;
+using Npgsql;
+using NpgsqlTypes;
+using OpenClaw.Core.Storage;
+using static OpenClaw.Storage.Postgres.PostgresRows;
+
+namespace OpenClaw.Storage.Postgres;
+
+/// <summary>
+/// The engine's hot-path store on PostgreSQL: group commits of transitions and the durable queue on the <c>tasks</c> table.
+/// </summary>
+/// <remarks>
+/// A group commit is one round trip: a batch of set-based statements fed by column arrays (see <c>CommitBatch</c>) in
+/// one implicit transaction. A claim is one <c>UPDATE</c> over rows picked with <c>FOR UPDATE SKIP LOCKED</c>, so any
+/// number of nodes claim concurrently without blocking each other or receiving the same task. Whatever puts a task in
+/// the queue (a commit with a queued step, a lease requeue) also sends <c>NOTIFY openclaw_tasks</c> in its transaction,
+/// which PostgreSQL delivers only if it commits; <see cref="PostgresQueueListener"/> turns that into a wake-up.
+/// </remarks>
+public sealed class PostgresExecutionStore : IExecutionStore
+{
+    /// <summary>The channel every queued task is announced on.</summary>
+    public const string NotificationChannel = "openclaw_tasks";
+
+    // The subquery walks ix_tasks_claim (only queued rows, already in claim order), skips rows another claimer has
+    // locked and stops after $4 rows; MATERIALIZED makes it run exactly once.
+    private static readonly string ClaimSql = $"""
+        WITH picked AS MATERIALIZED (
+            SELECT id FROM tasks
+            WHERE status = 'queued' AND run_at <= $3
+            ORDER BY priority DESC, run_at, seq
+            LIMIT $4
+            FOR UPDATE SKIP LOCKED)
+        UPDATE tasks t
+        SET status = 'running', lease_owner = $1, lease_expires_at = $2, started_at = COALESCE(t.started_at, $3)
+        FROM picked
+        WHERE t.id = picked.id
+        RETURNING {List(TaskColumns, "t")}, t.seq;
+        """;
+
+    private const string RenewSql =
+        "UPDATE tasks SET lease_expires_at = $1 WHERE id = ANY($2) AND status = 'running' AND lease_owner = $3 RETURNING id;";
+
+    // openclaw_notify_tasks runs once per requeued row (the notifications collapse into one), and not at all when none is.
+    private const string RequeueSql = """
+        WITH requeued AS (
+            UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, run_at = $1
+            WHERE status = 'running' AND (lease_expires_at < $1 OR lease_owner = ANY($2))
+            RETURNING 1)
+        SELECT count(*)::int FROM requeued WHERE openclaw_notify_tasks($3);
+        """;
+
+    private readonly PostgresDatabase _database;
+
+    /// <summary>Creates the store over <paramref name="database"/> (which it does not own).</summary>
+    public PostgresExecutionStore(PostgresDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    /// <inheritdoc />
+    public async Task<ExecutionSnapshot?> LoadAsync(Guid executionId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // One snapshot for the execution and its steps.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        ExecutionRecord execution;
+        await using (var command = new NpgsqlCommand($"SELECT {List(ExecutionColumns)} FROM workflow_executions WHERE id = $1;", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = executionId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            execution = ReadExecution(reader);
+        }
+
+        var steps = await ReadStepsAsync(connection, transaction, executionId, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new ExecutionSnapshot(execution, steps);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A change with no expected revision inserts its execution (an execution with that id already stored is a conflict);
+    /// otherwise the execution is updated only if its stored revision equals the expected one. Steps are upserted by id
+    /// and attempts by (task, attempt), so replaying a batch is harmless. When the batch queues a task, the workers
+    /// listening on <see cref="NotificationChannel"/> are told once it commits.
+    /// </remarks>
+    public async Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        if (CommitBatch.Build(batch, changes) is { } due)
+        {
+            var notify = new NpgsqlBatchCommand(CommitBatch.NotifySql);
+            notify.Parameters.Add(new NpgsqlParameter<long> { TypedValue = due.ToUnixTimeMilliseconds() });
+            batch.BatchCommands.Add(notify);
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == CommitBatch.ConflictSqlState)
+        {
+            throw new ConcurrencyConflictException(CommitBatch.ConflictingExecution(ex));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ClaimedTask>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        if (max == 0)
+        {
+            return [];
+        }
+
+        var expires = now + lease;
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(ClaimSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(expires), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+
+        var claimed = new List<(StepRunRecord Step, long Seq)>(Math.Min(max, 1024));
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                claimed.Add((ReadTask(reader), reader.GetInt64(TaskSeqOrdinal)));
+            }
+        }
+
+        // RETURNING gives rows in no particular order; hand them out in queue order.
+        claimed.Sort(static (a, b) =>
+        {
+            var order = b.Step.Priority.CompareTo(a.Step.Priority);
+            if (order == 0)
+            {
+                order = a.Step.RunAt.CompareTo(b.Step.RunAt);
+            }
+
+            return order != 0 ? order : a.Seq.CompareTo(b.Seq);
+        });
+
+        var result = new ClaimedTask[claimed.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new ClaimedTask(claimed[i].Step, owner, claimed[i].Step.LeaseExpiresAt ?? expires);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A lease that expired but was not yet requeued is still held and is renewed.</remarks>
+    public async Task<IReadOnlyList<Guid>> RenewLeasesAsync(string owner, IReadOnlyCollection<Guid> taskIds, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(taskIds);
+        if (taskIds.Count == 0)
+        {
+            return [];
+        }
+
+        var renewed = new HashSet<Guid>();
+        await using (var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = new NpgsqlCommand(RenewSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(until), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. taskIds] });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                renewed.Add(reader.GetGuid(0));
+            }
+        }
+
+        return [.. taskIds.Distinct().Where(id => !renewed.Contains(id))];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A requeued task becomes due at <paramref name="now"/>; its attempt counter is left to the engine. When any task
+    /// went back, the workers listening on <see cref="NotificationChannel"/> are told once the requeue commits.
+    /// </remarks>
+    public async Task<int> RequeueExpiredAsync(DateTimeOffset now, IReadOnlyCollection<string>? ownersToRelease = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(RequeueSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ownersToRelease is { Count: > 0 } ? [.. ownersToRelease] : [] });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = now.ToUnixTimeMilliseconds() });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT min(run_at) FROM tasks WHERE status = 'queued';", connection);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime due ? new DateTimeOffset(due) : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Oldest first, so executions resume in the order they started.</remarks>
+    public async Task<IReadOnlyList<Guid>> ListUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The WHERE matches the partial index ix_executions_unfinished term for term, so the planner can use it.
+        await using var command = new NpgsqlCommand(
+            "SELECT id FROM workflow_executions WHERE status IN ('pending', 'running') ORDER BY created_at;", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+}

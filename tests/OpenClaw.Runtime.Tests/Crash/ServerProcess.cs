@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace OpenClaw.Runtime.Tests.Crash;
+
+/// <summary>
+/// The real OpenClaw server (<c>dotnet OpenClaw.Server.dll</c>) running as a child process over a given data folder,
+/// so a test can kill it the way an operating system or an operator would.
+/// </summary>
+/// <remarks>Disposing kills the process (and anything it started) if it is still running, whatever the test's outcome.</remarks>
+internal sealed class ServerProcess : IDisposable
+{
+    private const int SigTerm = 15;
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Lock _outputGate = new();
+
+    private ServerProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string BaseUrl { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>What the process wrote to stdout and stderr so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_outputGate) return _output.ToString();
+        }
+    }
+
+    /// <summary>The server assembly the test project builds alongside itself (see the csproj's <c>OpenClawServerDll</c>).</summary>
+    public static string ServerDll { get; } = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "OpenClawServerDll").Value!;
+
+    /// <summary>Starts the server on a free loopback port over <paramref name="dataDirectory"/> and waits until it is ready.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, HttpClient http, TimeSpan deadline)
+    {
+        if (!File.Exists(ServerDll))
+            throw new FileNotFoundException($"The server is not built at '{ServerDll}'; build tests/OpenClaw.Runtime.Tests (it references the server project).", ServerDll);
+
+        string baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ServerDll);
+        start.Environment["OpenClaw__DataDirectory"] = dataDirectory;
+        start.Environment["Urls"] = baseUrl;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var server = new ServerProcess(process, baseUrl);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        if (!process.Start()) throw new InvalidOperationException("dotnet did not start.");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await server.WaitUntilReadyAsync(http, deadline);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies at once, without running any shutdown code.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM: asks the process to shut down gracefully (the host's stop sequence runs).</summary>
+    public void Terminate()
+    {
+        if (SendSignal(_process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}.");
+    }
+
+    /// <summary>Waits for the process to exit; false when it is still running at the deadline.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(HttpClient http, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready. Output:\n{Output}");
+            try
+            {
+                using var response = await http.GetAsync($"{BaseUrl}/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"The server at {BaseUrl} was not ready within {deadline.TotalSeconds:0} s. Output:\n{Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_outputGate) _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}

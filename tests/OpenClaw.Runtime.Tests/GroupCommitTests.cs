@@ -1,0 +1,64 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenClaw.Core.Storage;
+using OpenClaw.Runtime.Workers;
+using OpenClaw.Storage.Sqlite;
+
+namespace OpenClaw.Runtime.Tests;
+
+/// <summary>A batch that loses an optimistic-concurrency race is applied again from scratch, and leaves nothing behind.</summary>
+public sealed class GroupCommitTests
+{
+    [Fact]
+    public async Task Batch_retried_after_a_conflict_still_starts_the_execution_and_releases_its_reservations()
+    {
+        var store = (ConflictOnceStore?)null;
+        await using var runtime = await RuntimeFixture.StartAsync(services: s => s.AddSingleton<IExecutionStore>(sp =>
+            store = new ConflictOnceStore(new SqliteExecutionStore(sp.GetRequiredService<SqliteDatabase>()))));
+        await runtime.AddWorkflowAsync("""
+            id: simple
+            name: simple
+            steps:
+              - { id: a, type: plugin, config: { plugin: noop }, next_steps: [b] }
+              - { id: b, type: plugin, config: { plugin: noop } }
+            """);
+
+        var run = await runtime.RunAsync("simple", deadline: TimeSpan.FromSeconds(15));
+
+        Assert.Equal(1, store!.Conflicts);
+        Assert.Equal(ExecutionStatus.Succeeded, run.Execution.Status);
+        Assert.Equal(["a", "b"], run.Steps.Select(s => s.StepKey));
+        var pool = runtime.Services.GetRequiredService<WorkerPool>();
+        await Wait.UntilAsync(() => pool.Busy == 0, "every worker slot to be released");
+    }
+
+    /// <summary>Fails the first commit that inserts a new execution as if another node had inserted it first; nothing is written.</summary>
+    private sealed class ConflictOnceStore(IExecutionStore inner) : IExecutionStore
+    {
+        private int _conflicts;
+
+        public int Conflicts => Volatile.Read(ref _conflicts);
+
+        public Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default)
+        {
+            var inserted = changes.FirstOrDefault(c => c.ExpectedRevision is null);
+            if (inserted is not null && Interlocked.CompareExchange(ref _conflicts, 1, 0) == 0)
+                throw new ConcurrencyConflictException(inserted.Execution.Id);
+            return inner.CommitAsync(changes, cancellationToken);
+        }
+
+        public Task<ExecutionSnapshot?> LoadAsync(Guid executionId, CancellationToken cancellationToken = default) => inner.LoadAsync(executionId, cancellationToken);
+
+        public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+            inner.ClaimAsync(owner, max, now, lease, cancellationToken);
+
+        public Task<IReadOnlyList<Guid>> RenewLeasesAsync(string owner, IReadOnlyCollection<Guid> taskIds, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+            inner.RenewLeasesAsync(owner, taskIds, until, cancellationToken);
+
+        public Task<int> RequeueExpiredAsync(DateTimeOffset now, IReadOnlyCollection<string>? ownersToRelease = null, CancellationToken cancellationToken = default) =>
+            inner.RequeueExpiredAsync(now, ownersToRelease, cancellationToken);
+
+        public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) => inner.NextDueAsync(cancellationToken);
+
+        public Task<IReadOnlyList<Guid>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => inner.ListUnfinishedAsync(cancellationToken);
+    }
+}

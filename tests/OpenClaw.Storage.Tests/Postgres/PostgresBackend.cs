@@ -1,0 +1,71 @@
+using OpenClaw.Core.Storage;
+using OpenClaw.Storage.Postgres;
+using OpenClaw.Storage.Tests.Conformance;
+
+namespace OpenClaw.Storage.Tests.Postgres;
+
+/// <summary>A fresh, migrated PostgreSQL database of the test server, dropped when the backend that created it is disposed.</summary>
+public sealed class PostgresBackend : IStorageBackend
+{
+    private readonly string? _databaseToDrop;
+
+    private PostgresBackend(PostgresDatabase database, string connectionString, string? databaseToDrop)
+    {
+        Database = database;
+        ConnectionString = connectionString;
+        _databaseToDrop = databaseToDrop;
+        Executions = new PostgresExecutionStore(database);
+        Workflows = new PostgresWorkflowStore(database);
+        Queries = new PostgresExecutionQueries(database);
+    }
+
+    public PostgresDatabase Database { get; }
+
+    public string ConnectionString { get; }
+
+    public IExecutionStore Executions { get; }
+
+    public IWorkflowStore Workflows { get; }
+
+    public IExecutionQueries Queries { get; }
+
+    public static async Task<PostgresBackend> CreateAsync()
+    {
+        var server = await PostgresTestServer.GetAsync();
+        var (name, connectionString) = await server.CreateDatabaseAsync();
+        var database = await PostgresDatabase.OpenAsync(Options(connectionString));
+        return new PostgresBackend(database, connectionString, name);
+    }
+
+    public static PostgresStorageOptions Options(string connectionString) => new() { ConnectionString = connectionString };
+
+    public async Task<IStorageBackend> OpenPeerAsync() =>
+        new PostgresBackend(await PostgresDatabase.OpenAsync(Options(ConnectionString)), ConnectionString, databaseToDrop: null);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        if (_databaseToDrop is not null)
+        {
+            await (await PostgresTestServer.GetAsync()).DropDatabaseAsync(_databaseToDrop);
+        }
+    }
+}
+
+[RequiresPostgres]
+public sealed class PostgresExecutionStoreTests : ExecutionStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresWorkflowStoreTests : WorkflowStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresExecutionQueriesTests : ExecutionQueriesConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
