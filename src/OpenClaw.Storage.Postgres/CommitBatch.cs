@@ -191,7 +191,7 @@ internal static class CommitBatch
             status[n] = e.Status.ToWire();
             inputs[n] = Json(e.Inputs);
             outputs[n] = Json(e.Outputs);
-            error[n] = e.Error;
+            error[n] = FreeText(e.Error);
             vars[n] = Json(e.Vars);
             priority[n] = (short)e.Priority;
             parent[n] = e.ParentExecutionId;
@@ -273,7 +273,7 @@ internal static class CommitBatch
             status[n] = s.Status.ToWire();
             inputs[n] = Json(s.Inputs);
             outputs[n] = Json(s.Outputs);
-            error[n] = s.Error;
+            error[n] = FreeText(s.Error);
             nextStart[n] = next.Count + 1;
             nextCount[n] = s.Next?.Count ?? 0;
             if (s.Next is { Count: > 0 })
@@ -347,7 +347,7 @@ internal static class CommitBatch
             status[n] = a.Status.ToWire();
             inputs[n] = Json(a.Inputs);
             outputs[n] = Json(a.Outputs);
-            error[n] = a.Error;
+            error[n] = FreeText(a.Error);
             worker[n] = a.WorkerId;
             startedAt[n] = Utc(a.StartedAt);
             finishedAt[n] = Utc(a.FinishedAt);
@@ -370,6 +370,12 @@ internal static class CommitBatch
         p.Add(Array(tenant, NpgsqlDbType.Text));
         batch.BatchCommands.Add(command);
     }
+
+    /// <summary>
+    /// Error messages come from plugins and may hold a NUL character, which PostgreSQL text cannot store; refusing it would
+    /// fail the whole group commit again at every retry, so it is replaced with U+FFFD.
+    /// </summary>
+    private static string? FreeText(string? text) => text is not null && text.Contains('\0', StringComparison.Ordinal) ? text.Replace('\0', '\uFFFD') : text;
 
     /// <summary>The execution named by a conflict that <c>openclaw_conflict</c> raised.</summary>
     public static Guid ConflictingExecution(PostgresException exception)

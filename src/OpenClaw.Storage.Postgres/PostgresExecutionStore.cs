@@ -88,7 +88,8 @@ public sealed class PostgresExecutionStore : IExecutionStore
     /// A change with no expected revision inserts its execution (an execution with that id already stored is a conflict);
     /// otherwise the execution is updated only if its stored revision equals the expected one. Steps are upserted by id
     /// and attempts by (task, attempt), so replaying a batch is harmless. When the batch queues a task, the workers
-    /// listening on <see cref="NotificationChannel"/> are told once it commits.
+    /// listening on <see cref="NotificationChannel"/> are told once it commits. A NUL character in an error message
+    /// (which PostgreSQL text cannot hold) is stored as U+FFFD.
     /// </remarks>
     public async Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default)
     {

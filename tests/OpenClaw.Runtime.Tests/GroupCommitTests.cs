@@ -31,20 +31,77 @@ public sealed class GroupCommitTests
         await Wait.UntilAsync(() => pool.Busy == 0, "every worker slot to be released");
     }
 
+    [Fact]
+    public async Task Event_that_cannot_be_committed_fails_alone_not_with_the_events_batched_with_it()
+    {
+        var store = (PoisonStore?)null;
+        await using var runtime = await RuntimeFixture.StartAsync(services: s => s.AddSingleton<IExecutionStore>(sp =>
+            store = new PoisonStore(new SqliteExecutionStore(sp.GetRequiredService<SqliteDatabase>()), "poison")));
+        const string Steps = """
+            steps:
+              - { id: a, type: plugin, config: { plugin: noop } }
+            """;
+        await runtime.AddWorkflowAsync("id: fine\nname: fine\n" + Steps);
+        await runtime.AddWorkflowAsync("id: poison\nname: poison\n" + Steps);
+
+        // Hold the coordinator in a commit so the next two starts queue up and are applied as one batch.
+        var release = store!.HoldNextCommit();
+        var warmUp = runtime.StartExecutionAsync("fine");
+        var poisoned = runtime.StartExecutionAsync("poison");
+        var healthy = runtime.StartExecutionAsync("fine");
+        await Wait.UntilAsync(() => runtime.Coordinator.PendingEvents == 2, "both starts to wait for the coordinator");
+        release.SetResult();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => poisoned);
+        Assert.Equal("rows for workflow 'poison' are refused", error.Message);
+        var run = await runtime.WaitAsync(await healthy);
+        Assert.Equal(ExecutionStatus.Succeeded, run.Execution.Status);
+        Assert.Equal(ExecutionStatus.Succeeded, (await runtime.WaitAsync(await warmUp)).Execution.Status);
+        Assert.Equal(2, store.LargestRefusedBatch);
+    }
+
+    /// <summary>Refuses every commit that writes rows of one workflow's executions; can hold one commit until released.</summary>
+    private sealed class PoisonStore(IExecutionStore inner, string workflowId) : DelegatingStore(inner)
+    {
+        private TaskCompletionSource? _hold;
+
+        public int LargestRefusedBatch { get; private set; }
+
+        public TaskCompletionSource HoldNextCommit() => _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _hold, null) is { } hold) await hold.Task;
+            if (changes.Any(c => c.Execution.WorkflowId == workflowId))
+            {
+                LargestRefusedBatch = Math.Max(LargestRefusedBatch, changes.Count);
+                throw new InvalidOperationException($"rows for workflow '{workflowId}' are refused");
+            }
+            await base.CommitAsync(changes, cancellationToken);
+        }
+    }
+
     /// <summary>Fails the first commit that inserts a new execution as if another node had inserted it first; nothing is written.</summary>
-    private sealed class ConflictOnceStore(IExecutionStore inner) : IExecutionStore
+    private sealed class ConflictOnceStore(IExecutionStore inner) : DelegatingStore(inner)
     {
         private int _conflicts;
 
         public int Conflicts => Volatile.Read(ref _conflicts);
 
-        public Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default)
+        public override Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default)
         {
             var inserted = changes.FirstOrDefault(c => c.ExpectedRevision is null);
             if (inserted is not null && Interlocked.CompareExchange(ref _conflicts, 1, 0) == 0)
                 throw new ConcurrencyConflictException(inserted.Execution.Id);
-            return inner.CommitAsync(changes, cancellationToken);
+            return base.CommitAsync(changes, cancellationToken);
         }
+    }
+
+    /// <summary>Passes every call to the real store; tests override what they break.</summary>
+    private abstract class DelegatingStore(IExecutionStore inner) : IExecutionStore
+    {
+        public virtual Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default) =>
+            inner.CommitAsync(changes, cancellationToken);
 
         public Task<ExecutionSnapshot?> LoadAsync(Guid executionId, CancellationToken cancellationToken = default) => inner.LoadAsync(executionId, cancellationToken);
 

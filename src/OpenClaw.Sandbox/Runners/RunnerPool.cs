@@ -28,17 +28,12 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
         var pool = _pools.GetOrAdd(spec, static s => new SpecPool());
         while (pool.Idle.TryDequeue(out var idle))
         {
-            if (idle.CanServe(spec.Resources.CpuTimeSeconds))
-            {
-                Interlocked.Increment(ref pool.Busy);
-                return idle;
-            }
+            if (idle.CanServe(spec.Resources.CpuTimeSeconds)) return idle;
             Interlocked.Decrement(ref pool.Alive);
             Retire(idle);
         }
 
         Interlocked.Increment(ref pool.Alive);
-        Interlocked.Increment(ref pool.Busy);
         try
         {
             var runner = await StartAsync(spec, cancellationToken).ConfigureAwait(false);
@@ -48,7 +43,6 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
         catch
         {
             Interlocked.Decrement(ref pool.Alive);
-            Interlocked.Decrement(ref pool.Busy);
             throw;
         }
     }
@@ -57,7 +51,6 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
     public void Release(RunnerSpec spec, RunnerProcess runner)
     {
         var pool = _pools.GetOrAdd(spec, static s => new SpecPool());
-        Interlocked.Decrement(ref pool.Busy);
         var keep = !_disposing.IsCancellationRequested
             && runner.CallsServed < options.MaxCallsPerRunner
             && runner.CanServe(spec.Resources.CpuTimeSeconds)
@@ -185,7 +178,5 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
 
         /// <summary>Runners idle, busy or starting.</summary>
         public int Alive;
-
-        public int Busy;
     }
 }

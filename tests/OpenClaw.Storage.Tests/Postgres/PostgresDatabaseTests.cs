@@ -218,6 +218,22 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task Commit_ErrorMessageWithANulCharacter_IsStoredWithAReplacementCharacter()
+    {
+        await using var database = await PostgresDatabase.OpenAsync(PostgresBackend.Options(_connectionString));
+        var store = new PostgresExecutionStore(database);
+        var execution = Execution() with { Error = "bad\0byte" };
+        var step = Step(execution, "a", StepRunStatus.Failed) with { Error = "\0" };
+
+        await store.CommitAsync([new ExecutionChange(execution, null, [step], [Attempt(step, 1, StepRunStatus.Failed) with { Error = "x\0" }])]);
+
+        var detail = await new PostgresExecutionQueries(database).GetAsync("default", execution.Id);
+        Assert.Equal("bad\uFFFDbyte", detail!.Execution.Error);
+        Assert.Equal("\uFFFD", Assert.Single(detail.Steps).Error);
+        Assert.Equal("x\uFFFD", Assert.Single(detail.Attempts).Error);
+    }
+
+    [PostgresFact]
     public async Task Commit_ConcurrentWritersOfOneExecution_ExactlyOneWins()
     {
         await using var database = await PostgresDatabase.OpenAsync(PostgresBackend.Options(_connectionString));
