@@ -49,6 +49,18 @@ public sealed class PostgresExecutionStore : IExecutionStore
         SELECT count(*)::int FROM requeued WHERE openclaw_notify_tasks($3);
         """;
 
+    // The earliest run_at of each priority is the first entry of that priority's range in ix_tasks_claim: four
+    // one-row index probes, whatever the length of the queue.
+    private const string NextDueSql = """
+        SELECT min(first.run_at)
+        FROM (VALUES (4::smallint), (3::smallint), (2::smallint), (1::smallint)) AS p (priority)
+        CROSS JOIN LATERAL (
+            SELECT run_at FROM tasks
+            WHERE status = 'queued' AND priority = p.priority
+            ORDER BY run_at, seq
+            LIMIT 1) first;
+        """;
+
     private readonly PostgresDatabase _database;
 
     /// <summary>Creates the store over <paramref name="database"/> (which it does not own).</summary>
@@ -214,7 +226,7 @@ public sealed class PostgresExecutionStore : IExecutionStore
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT min(run_at) FROM tasks WHERE status = 'queued';", connection);
+        await using var command = new NpgsqlCommand(NextDueSql, connection);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime due ? new DateTimeOffset(due) : null;
     }
 

@@ -133,9 +133,11 @@ CREATE TABLE tasks (
 ALTER TABLE tasks SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
 
 -- The claim query walks this in order and stops after LIMIT rows; only queued rows are in it.
+-- Unlike SQLite there is deliberately no second queued-only index on (run_at): a queue's statistics are always stale
+-- (analysed while it was empty, read while it holds thousands), and with such an index PostgreSQL's planner picks
+-- "range scan on run_at, then sort every due task" for the claim: O(queue) per claim. With this index alone the
+-- ordered scan is always the cheapest plan. "When is the next task due" probes it once per priority instead.
 CREATE INDEX ix_tasks_claim  ON tasks (priority DESC, run_at, seq) WHERE status = 'queued';
--- The scheduler's "when is the next task due" (min(run_at)) without scanning the claim index.
-CREATE INDEX ix_tasks_due    ON tasks (run_at) WHERE status = 'queued';
 -- Lease expiry and release by owner look only at running rows.
 CREATE INDEX ix_tasks_leases ON tasks (lease_expires_at, lease_owner) WHERE status = 'running';
 
