@@ -13,9 +13,13 @@ namespace OpenClaw.Bench;
 /// coordinator's group commit does. Shows what one transaction costs and how many transitions per second the file
 /// takes at a given batch size; also the disk's raw fsync latency, the floor under <c>synchronous=FULL</c>.
 /// </summary>
+/// <remarks>
+/// Execution ids are random (v4) like the coordinator's unless <c>--execution-ids v7</c>; step ids are whatever the
+/// engine assigns. Time-ordered keys keep the primary and unique indexes appending instead of dirtying random pages.
+/// </remarks>
 internal static class CommitBenchmark
 {
-    public static async Task RunAsync(string synchronous, int[] batchSizes, TimeSpan duration)
+    public static async Task RunAsync(string synchronous, int[] batchSizes, TimeSpan duration, bool version7Ids)
     {
         foreach (int batch in batchSizes)
         {
@@ -28,8 +32,8 @@ internal static class CommitBenchmark
                     Synchronous = synchronous,
                 });
                 var store = new SqliteExecutionStore(database);
-                await MeasureAsync(store, synchronous, batch, TimeSpan.FromSeconds(1), print: false);
-                await MeasureAsync(store, synchronous, batch, duration, print: true);
+                await MeasureAsync(store, synchronous, batch, TimeSpan.FromSeconds(1), version7Ids, print: false);
+                await MeasureAsync(store, synchronous, batch, duration, version7Ids, print: true);
             }
             finally
             {
@@ -62,7 +66,7 @@ internal static class CommitBenchmark
         Console.WriteLine($"disk: 4 KiB write + fsync in {Path.GetTempPath()}: {samples.Summarize()}");
     }
 
-    private static async Task MeasureAsync(SqliteExecutionStore store, string synchronous, int batch, TimeSpan duration, bool print)
+    private static async Task MeasureAsync(SqliteExecutionStore store, string synchronous, int batch, TimeSpan duration, bool version7Ids, bool print)
     {
         var plan = Workflows.Chain3Plan();
         var engine = new WorkflowEngine(TimeProvider.System);
@@ -86,7 +90,7 @@ internal static class CommitBenchmark
                 if (live[i].State is null || live[i].State.Status.IsTerminal())
                 {
                     if (live[i].State is not null) executions++;
-                    var state = ExecutionState.CreateNew(Guid.NewGuid(), "default", Workflows.ChainId, 1, inputs, TaskPriority.Normal, "bench", null, now);
+                    var state = ExecutionState.CreateNew(version7Ids ? Guid.CreateVersion7() : Guid.NewGuid(), "default", Workflows.ChainId, 1, inputs, TaskPriority.Normal, "bench", null, now);
                     engine.Start(state, plan, effects);
                     live[i] = (state, null);
                 }
@@ -112,7 +116,7 @@ internal static class CommitBenchmark
         if (!print) return;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"commit, synchronous={synchronous}, {batch} transitions per transaction: {transitions / elapsed:N0} transitions/s " +
+            $"commit, synchronous={synchronous}, execution ids v{(version7Ids ? 7 : 4)}, {batch} transitions per transaction: {transitions / elapsed:N0} transitions/s " +
             $"(= {transitions / elapsed / (Workflows.Chain3Steps + 1):N0} three-step executions/s at 4 transitions each; {executions:N0} finished)"));
         Console.WriteLine($"  CommitAsync: {commitTimes.Summarize()}");
         Console.WriteLine($"  per transition: {commitTimes.Summarize(batch)}");

@@ -14,7 +14,8 @@ namespace OpenClaw.Bench;
 /// </summary>
 /// <remarks>
 /// Completion is observed through one all-executions subscription to the event hub (events are published right after
-/// the commit), so waiting costs no extra database reads. Per-step latency is measured two ways: from the events
+/// the commit), so waiting costs no extra database reads. Execution ids are the runtime's own (none is passed in), so
+/// the rows are keyed as the server's would be. Per-step latency is measured two ways: from the events
 /// (commit that queued the step to the commit that recorded its result, µs resolution) and from the stored rows
 /// (attempt finished minus step created, 1 ms resolution since the schema stores milliseconds).
 /// </remarks>
@@ -92,13 +93,13 @@ internal static class DurableBenchmark
         var result = new StarterResult();
         while (Stopwatch.GetTimestamp() < stopAt)
         {
-            var id = Guid.NewGuid();
-            var done = new TaskCompletionSource<ExecutionRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-            waiting[id] = done;
             long t0 = Stopwatch.GetTimestamp();
-            await coordinator.StartAsync(new StartExecutionRequest("default", Workflows.ChainId, Trigger: "bench", ExecutionId: id));
+            var id = await coordinator.StartAsync(new StartExecutionRequest("default", Workflows.ChainId, Trigger: "bench"));
             long t1 = Stopwatch.GetTimestamp();
-            var finished = await done.Task;
+
+            // The execution may finish before StartAsync's continuation runs: whichever side comes first adds the entry.
+            var finished = await waiting.GetOrAdd(id, NewCompletion).Task;
+            waiting.TryRemove(id, out _);
             long t2 = Stopwatch.GetTimestamp();
             if (finished.Status != ExecutionStatus.Succeeded)
                 throw new InvalidOperationException($"execution {id} ended {finished.Status}: {finished.Error}");
@@ -130,11 +131,13 @@ internal static class DurableBenchmark
                     queuedAt.TryAdd((step.ExecutionId, step.Step.StepKey), now);
                     break;
                 case ExecutionFinishedEvent finished:
-                    if (waiting.TryRemove(finished.ExecutionId, out var done)) done.TrySetResult(finished.Execution);
+                    waiting.GetOrAdd(finished.ExecutionId, NewCompletion).TrySetResult(finished.Execution);
                     break;
             }
         }
     }
+
+    private static TaskCompletionSource<ExecutionRecord> NewCompletion(Guid id) => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static async Task<Samples> StepLatencyFromRowsAsync(IExecutionQueries queries, List<Guid> ids, int sampleSize)
     {

@@ -66,6 +66,9 @@ internal sealed class MeasuredStore(IExecutionStore inner) : IExecutionStore
     public Task<int> RequeueExpiredAsync(DateTimeOffset now, IReadOnlyCollection<string>? ownersToRelease = null, CancellationToken cancellationToken = default) =>
         inner.RequeueExpiredAsync(now, ownersToRelease, cancellationToken);
 
+    public Task<int> ReleaseAllLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        inner.ReleaseAllLeasesAsync(now, cancellationToken);
+
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) => inner.NextDueAsync(cancellationToken);
 
     public Task<IReadOnlyList<Guid>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => inner.ListUnfinishedAsync(cancellationToken);

@@ -12,6 +12,7 @@ if (options is null)
           --concurrency 1,16,64     closed-loop starters (durable)
           --workers 64              worker slots (durable)
           --batch 1,16,128          transitions per transaction (commit)
+          --execution-ids v4        v4 (random, as the coordinator) or v7 (time-ordered) execution ids (commit)
           --seconds 10              measured time per point (durable, commit)
           --warmup 3                warm-up seconds per point (durable)
           --executions 200000       executions measured (engine)
@@ -24,7 +25,7 @@ if (options.Scenario is "engine" or "all") EngineBenchmark.Run(options.Execution
 if (options.Scenario is "fsync" or "commit" or "all") CommitBenchmark.MeasureFsync();
 if (options.Scenario is "commit" or "all")
 {
-    foreach (var sync in options.Sync) await CommitBenchmark.RunAsync(sync, options.Batches, options.Duration);
+    foreach (var sync in options.Sync) await CommitBenchmark.RunAsync(sync, options.Batches, options.Duration, options.Version7ExecutionIds);
 }
 if (options.Scenario is "durable" or "all")
 {
@@ -38,7 +39,8 @@ MachineInfo.PrintLoad("after");
 return 0;
 
 internal sealed record BenchOptions(
-    string Scenario, string[] Sync, int[] Concurrency, int Workers, int[] Batches, TimeSpan Duration, TimeSpan Warmup, int Executions)
+    string Scenario, string[] Sync, int[] Concurrency, int Workers, int[] Batches, TimeSpan Duration, TimeSpan Warmup, int Executions,
+    bool Version7ExecutionIds = false)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -56,6 +58,12 @@ internal sealed record BenchOptions(
                 "--batch" => o with { Batches = Ints(value) },
                 "--seconds" => o with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--warmup" => o with { Warmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--execution-ids" => o with { Version7ExecutionIds = value.ToLowerInvariant() switch
+                {
+                    "v7" => true,
+                    "v4" => false,
+                    _ => throw new ArgumentException("--execution-ids must be v4 or v7"),
+                } },
                 "--executions" => o with { Executions = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };

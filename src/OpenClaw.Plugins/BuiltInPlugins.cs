@@ -1,3 +1,4 @@
+using OpenClaw.Plugins.Code;
 using OpenClaw.Plugins.Core;
 using OpenClaw.Plugins.Http;
 using OpenClaw.Plugins.Sdk;
@@ -20,5 +21,15 @@ public static class BuiltInPlugins
         new TransformPlugin(),
         new LogPlugin(),
         new NoopPlugin(),
+    ];
+
+    /// <summary>Creates the plugins that run user code and so must only run inside the sandbox runner: <c>code</c>.</summary>
+    /// <remarks>
+    /// These are deliberately not in <see cref="Create"/>: the host must hand them to the sandbox (they carry the tags
+    /// <c>code</c> and <c>untrusted</c>), never call them in its own process.
+    /// </remarks>
+    public static IReadOnlyList<Plugin> CreateSandboxed(CodePluginOptions? codeOptions = null) =>
+    [
+        new CodePlugin(codeOptions ?? new CodePluginOptions()),
     ];
 }

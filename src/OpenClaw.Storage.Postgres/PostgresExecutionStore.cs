@@ -49,6 +49,14 @@ public sealed class PostgresExecutionStore : IExecutionStore
         SELECT count(*)::int FROM requeued WHERE openclaw_notify_tasks($3);
         """;
 
+    private const string ReleaseAllSql = """
+        WITH requeued AS (
+            UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, run_at = $1
+            WHERE status = 'running'
+            RETURNING 1)
+        SELECT count(*)::int FROM requeued WHERE openclaw_notify_tasks($2);
+        """;
+
     // The earliest run_at of each priority is the first entry of that priority's range in ix_tasks_claim: four
     // one-row index probes, whatever the length of the queue.
     private const string NextDueSql = """
@@ -218,6 +226,16 @@ public sealed class PostgresExecutionStore : IExecutionStore
         await using var command = new NpgsqlCommand(RequeueSql, connection);
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ownersToRelease is { Count: > 0 } ? [.. ownersToRelease] : [] });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = now.ToUnixTimeMilliseconds() });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> ReleaseAllLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(ReleaseAllSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = now.ToUnixTimeMilliseconds() });
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }

@@ -227,6 +227,16 @@ public sealed class SqliteExecutionStore : IExecutionStore
     }
 
     /// <inheritdoc />
+    public async Task<int> ReleaseAllLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        using var writer = await _database.AcquireWriterAsync(cancellationToken).ConfigureAwait(false);
+        using var command = writer.Connection.CreateCommand();
+        command.CommandText = "UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, run_at = @now WHERE status = 'running';";
+        command.Parameters.AddWithValue("@now", Time(now));
+        return command.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc />
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
         using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -46,11 +46,19 @@ public sealed class GroupCommitTests
 
         // Hold the coordinator in a commit so the next two starts queue up and are applied as one batch.
         var release = store!.HoldNextCommit();
-        var warmUp = runtime.StartExecutionAsync("fine");
-        var poisoned = runtime.StartExecutionAsync("poison");
-        var healthy = runtime.StartExecutionAsync("fine");
-        await Wait.UntilAsync(() => runtime.Coordinator.PendingEvents == 2, "both starts to wait for the coordinator");
-        release.SetResult();
+        Task<Guid> warmUp, poisoned, healthy;
+        try
+        {
+            warmUp = runtime.StartExecutionAsync("fine");
+            await Wait.UntilAsync(() => store.Holding, "the first start's commit to be held");
+            poisoned = runtime.StartExecutionAsync("poison");
+            healthy = runtime.StartExecutionAsync("fine");
+            await Wait.UntilAsync(() => runtime.Coordinator.PendingEvents == 2, "both starts to wait for the coordinator");
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => poisoned);
         Assert.Equal("rows for workflow 'poison' are refused", error.Message);
@@ -64,14 +72,22 @@ public sealed class GroupCommitTests
     private sealed class PoisonStore(IExecutionStore inner, string workflowId) : DelegatingStore(inner)
     {
         private TaskCompletionSource? _hold;
+        private volatile bool _holding;
 
         public int LargestRefusedBatch { get; private set; }
+
+        public bool Holding => _holding;
 
         public TaskCompletionSource HoldNextCommit() => _hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override async Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default)
         {
-            if (Interlocked.Exchange(ref _hold, null) is { } hold) await hold.Task;
+            if (Interlocked.Exchange(ref _hold, null) is { } hold)
+            {
+                _holding = true;
+                await hold.Task;
+                _holding = false;
+            }
             if (changes.Any(c => c.Execution.WorkflowId == workflowId))
             {
                 LargestRefusedBatch = Math.Max(LargestRefusedBatch, changes.Count);
@@ -113,6 +129,9 @@ public sealed class GroupCommitTests
 
         public Task<int> RequeueExpiredAsync(DateTimeOffset now, IReadOnlyCollection<string>? ownersToRelease = null, CancellationToken cancellationToken = default) =>
             inner.RequeueExpiredAsync(now, ownersToRelease, cancellationToken);
+
+        public Task<int> ReleaseAllLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.ReleaseAllLeasesAsync(now, cancellationToken);
 
         public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default) => inner.NextDueAsync(cancellationToken);
 

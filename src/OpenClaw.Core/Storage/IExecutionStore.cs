@@ -29,6 +29,13 @@ public interface IExecutionStore
     /// <returns>How many tasks went back to the queue.</returns>
     Task<int> RequeueExpiredAsync(DateTimeOffset now, IReadOnlyCollection<string>? ownersToRelease = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Puts every running task back in the queue, due at <paramref name="now"/>, whoever holds its lease. Only for a
+    /// database that one process owns (the embedded one), at that process's start: the previous holder is known dead.
+    /// </summary>
+    /// <returns>How many tasks went back to the queue.</returns>
+    Task<int> ReleaseAllLeasesAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>The earliest <c>run_at</c> of any queued task, or null when the queue is empty.</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
 

@@ -32,6 +32,7 @@ internal sealed class CSharpScripts(int capacity)
             "System.Text.Json.Nodes", "System.Text.RegularExpressions", "System.Threading", "System.Threading.Tasks",
             "Microsoft.Extensions.Logging", "OpenClaw.Plugins.Sdk")
         .WithFilePath(FileName)
+        .WithFileEncoding(System.Text.Encoding.UTF8) // debug information needs the source encoding
         .WithEmitDebugInformation(true) // line numbers in runtime errors
         .WithOptimizationLevel(OptimizationLevel.Release);
 

@@ -8,16 +8,21 @@ namespace OpenClaw.Plugins.Scraping;
 /// context (cookies, storage and cache are not shared between steps).
 /// </summary>
 /// <remarks>
-/// Starting Chromium takes about a second and a hundred megabytes, so a browser per call would dominate the step's cost.
-/// A browser that crashed or was closed is replaced on the next call. Disposing closes the browser and stops the
-/// Playwright driver process.
+/// <para>Starting Chromium takes about a second and a hundred megabytes, so a browser per call would dominate the step's
+/// cost. A browser that crashed or was closed is replaced on the next call. Disposing closes the browser and stops the
+/// Playwright driver process.</para>
+/// <para>The launch is shared, so it is not cancelled with the call that happened to start it: a caller that gives up
+/// stops waiting, and the browser is kept for the next call instead of being orphaned half-started.</para>
 /// </remarks>
 internal sealed class SharedBrowser(WebScrapingOptions options) : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _startLock = new(1, 1);
+    /// <summary>How long closing a context may take before the page slot is freed anyway.</summary>
+    internal static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Lock _lock = new();
     private readonly SemaphoreSlim _pages = new(options.MaxConcurrentPages, options.MaxConcurrentPages);
+    private Task<IBrowser>? _starting;
     private IPlaywright? _playwright;
-    private IBrowser? _browser;
     private bool _disposed;
     private int _launches;
 
@@ -31,12 +36,9 @@ internal sealed class SharedBrowser(WebScrapingOptions options) : IAsyncDisposab
         await _pages.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var browser = await GetBrowserAsync(cancellationToken).ConfigureAwait(false);
-            var context = await browser.NewContextAsync(new BrowserNewContextOptions
-            {
-                UserAgent = "Mozilla/5.0 (X11; Linux x86_64) OpenClaw/1.0",
-                IgnoreHTTPSErrors = false,
-            }).ConfigureAwait(false);
+            var browser = await GetBrowser().WaitAsync(cancellationToken).ConfigureAwait(false);
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { UserAgent = "Mozilla/5.0 (X11; Linux x86_64) OpenClaw/1.0" })
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
             return new BrowserLease(context, _pages);
         }
         catch
@@ -46,73 +48,81 @@ internal sealed class SharedBrowser(WebScrapingOptions options) : IAsyncDisposab
         }
     }
 
-    private async Task<IBrowser> GetBrowserAsync(CancellationToken cancellationToken)
+    private Task<IBrowser> GetBrowser()
     {
-        if (_browser is { IsConnected: true } running) return running;
-        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_browser is { IsConnected: true } started) return started;
-            if (_browser is not null) await CloseQuietlyAsync(_browser).ConfigureAwait(false);
-            _browser = null;
-
-            if (!File.Exists(options.ChromiumPath))
-                throw new PluginException(
-                    $"browser mode needs Chromium at {options.ChromiumPath}, which does not exist; install the Debian package "
-                    + "'chromium' or use mode 'static'", retryable: false);
-
-            try
-            {
-                _playwright ??= await Playwright.CreateAsync().ConfigureAwait(false);
-                _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-                {
-                    ExecutablePath = options.ChromiumPath,
-                    Args = options.ChromiumArgs,
-                    Headless = true,
-                    Timeout = (float)options.LaunchTimeout.TotalMilliseconds,
-                }).ConfigureAwait(false);
-                Interlocked.Increment(ref _launches);
-            }
-            catch (PlaywrightException e)
-            {
-                throw new PluginException($"Chromium ({options.ChromiumPath}) failed to start: {FirstLine(e.Message)}", retryable: true, e);
-            }
-            return _browser;
+            var current = _starting;
+            var usable = current is not null
+                && (!current.IsCompleted || (current.IsCompletedSuccessfully && current.Result.IsConnected));
+            if (!usable) _starting = StartAsync(current);
+            return _starting!;
         }
-        finally
+    }
+
+    private async Task<IBrowser> StartAsync(Task<IBrowser>? previous)
+    {
+        if (previous is { IsCompletedSuccessfully: true }) await CloseQuietlyAsync(previous.Result).ConfigureAwait(false);
+
+        if (!File.Exists(options.ChromiumPath))
+            throw new PluginException(
+                $"browser mode needs Chromium at {options.ChromiumPath}, which does not exist; install the Debian package "
+                + "'chromium' or use mode 'static'", retryable: false);
+        try
         {
-            _startLock.Release();
+            _playwright ??= await Playwright.CreateAsync().ConfigureAwait(false);
+            var browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = options.ChromiumPath,
+                Args = options.ChromiumArgs,
+                Headless = true,
+                Timeout = (float)options.LaunchTimeout.TotalMilliseconds,
+            }).ConfigureAwait(false);
+            Interlocked.Increment(ref _launches);
+            return browser;
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            throw new PluginException($"Chromium ({options.ChromiumPath}) failed to start: {FirstLine(e.Message)}", retryable: true, e);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _startLock.WaitAsync().ConfigureAwait(false);
-        try
+        Task<IBrowser>? starting;
+        lock (_lock)
         {
             if (_disposed) return;
             _disposed = true;
-            if (_browser is not null) await CloseQuietlyAsync(_browser).ConfigureAwait(false);
-            _playwright?.Dispose();
-            _browser = null;
-            _playwright = null;
+            starting = _starting;
+            _starting = null;
         }
-        finally
+
+        if (starting is not null)
         {
-            _startLock.Release();
+            try
+            {
+                await CloseQuietlyAsync(await starting.ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            catch (PluginException)
+            {
+                // It never started; nothing to close.
+            }
         }
+        _playwright?.Dispose();
+        _playwright = null;
     }
 
     private static async Task CloseQuietlyAsync(IBrowser browser)
     {
         try
         {
-            await browser.CloseAsync().ConfigureAwait(false);
+            await browser.CloseAsync().WaitAsync(CloseTimeout).ConfigureAwait(false);
         }
-        catch (PlaywrightException)
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {
-            // Already gone (crashed or disconnected); nothing left to close.
+            // Already gone (crashed or disconnected), or stuck: disposing Playwright ends its processes.
         }
     }
 
@@ -136,11 +146,11 @@ internal sealed class BrowserLease(IBrowserContext context, SemaphoreSlim slots)
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
-            await context.CloseAsync().ConfigureAwait(false);
+            await context.CloseAsync().WaitAsync(SharedBrowser.CloseTimeout).ConfigureAwait(false);
         }
-        catch (PlaywrightException)
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {
-            // The browser went away with the context in it.
+            // The browser went away with the context in it, or the close is stuck; the slot is freed either way.
         }
         finally
         {

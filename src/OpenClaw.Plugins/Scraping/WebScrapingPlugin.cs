@@ -95,13 +95,14 @@ public sealed class WebScrapingPlugin : Plugin, IAsyncDisposable
     public override async ValueTask<JsonObject> ExecuteAsync(JsonObject inputs, PluginContext context)
     {
         var request = ScrapeRequest.Parse(inputs);
+        var progress = new Progress();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         timeout.CancelAfter(request.Timeout);
         try
         {
             var (values, finalUrl) = request.Browser
-                ? await ScrapeInBrowserAsync(request, timeout.Token).ConfigureAwait(false)
-                : await ScrapeStaticAsync(request, timeout.Token).ConfigureAwait(false);
+                ? await ScrapeInBrowserAsync(request, progress, timeout.Token).ConfigureAwait(false)
+                : await ScrapeStaticAsync(request, progress, timeout.Token).ConfigureAwait(false);
             context.Logger.LogDebug("Scraped {Count} values matching {Selector} from {Url} ({Mode} mode)", values.Count, request.Selector,
                 finalUrl, request.Browser ? "browser" : "static");
             return new JsonObject
@@ -117,9 +118,12 @@ public sealed class WebScrapingPlugin : Plugin, IAsyncDisposable
         }
         catch (Exception e) when (timeout.IsCancellationRequested && e is OperationCanceledException or PlaywrightException or TimeoutException)
         {
-            throw new PluginException($"scraping {request.Url} timed out after {Durations.Format(request.Timeout)}", retryable: true, e);
+            throw TimedOut(request, progress, e);
         }
     }
+
+    private static PluginException TimedOut(ScrapeRequest request, Progress progress, Exception e) =>
+        new($"scraping {request.Url} timed out after {Durations.Format(request.Timeout)} waiting for {progress.WaitingFor}", retryable: true, e);
 
     /// <summary>How many times this instance has started Chromium.</summary>
     internal int BrowserLaunches => _browser.Launches;
@@ -127,8 +131,9 @@ public sealed class WebScrapingPlugin : Plugin, IAsyncDisposable
     /// <summary>Closes the shared browser, if one was started.</summary>
     public ValueTask DisposeAsync() => _browser.DisposeAsync();
 
-    private async Task<(List<string> Values, string Url)> ScrapeStaticAsync(ScrapeRequest request, CancellationToken cancellationToken)
+    private async Task<(List<string> Values, string Url)> ScrapeStaticAsync(ScrapeRequest request, Progress progress, CancellationToken cancellationToken)
     {
+        progress.WaitingFor = "the server to answer";
         using var message = new HttpRequestMessage(System.Net.Http.HttpMethod.Get, request.Url);
         message.Headers.TryAddWithoutValidation("User-Agent", "OpenClaw/1.0");
         message.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8");
@@ -142,6 +147,7 @@ public sealed class WebScrapingPlugin : Plugin, IAsyncDisposable
                 throw new PluginException($"HTTP {status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase} from GET {request.Url}",
                     retryable: status >= 500 || status is 408 or 429);
 
+            progress.WaitingFor = "the page to download";
             var body = await HttpResponseReader.ReadBodyAsync(response.Content, request.MaxBytes, cancellationToken).ConfigureAwait(false);
             using var document = await ParseAsync(body, response.Content.Headers.ContentType, finalUrl, cancellationToken).ConfigureAwait(false);
             return (Extract(document.QuerySelectorAll(request.Selector), request.Attribute), finalUrl);
@@ -182,22 +188,26 @@ public sealed class WebScrapingPlugin : Plugin, IAsyncDisposable
         return values;
     }
 
-    private async Task<(List<string> Values, string Url)> ScrapeInBrowserAsync(ScrapeRequest request, CancellationToken cancellationToken)
+    private async Task<(List<string> Values, string Url)> ScrapeInBrowserAsync(ScrapeRequest request, Progress progress, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + request.Timeout;
         float Remaining() => (float)Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds);
 
+        progress.WaitingFor = "the browser to start";
         var lease = await _browser.OpenContextAsync(cancellationToken).ConfigureAwait(false);
         await using (lease.ConfigureAwait(false))
         {
-            // Playwright's calls take no token; closing the context makes whatever is pending fail at once.
-            using var closeOnCancel = cancellationToken.Register(() => _ = lease.DisposeAsync().AsTask());
-            var waitingFor = "the page to load";
+            // Playwright's calls take no token: every await is bounded by the token as well (WaitAsync), and cancelling
+            // closes the context, which ends whatever is pending in the browser. The close runs on the pool because
+            // Playwright may complete our awaits on its own dispatch thread.
+            var closeOnCancel = cancellationToken.Register(() => _ = Task.Run(() => lease.DisposeAsync().AsTask()));
+            await using var unregister = closeOnCancel.ConfigureAwait(false);
             try
             {
-                var page = await lease.Context.NewPageAsync().ConfigureAwait(false);
+                progress.WaitingFor = "the page to load";
+                var page = await lease.Context.NewPageAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
                 var response = await page.GotoAsync(request.Url, new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = Remaining() })
-                    .ConfigureAwait(false);
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
                 if (response is not null && response.Status >= 400)
                     throw new PluginException(
                         $"HTTP {response.Status.ToString(CultureInfo.InvariantCulture)} {response.StatusText} from GET {request.Url}",
@@ -205,30 +215,36 @@ public sealed class WebScrapingPlugin : Plugin, IAsyncDisposable
 
                 if (request.WaitFor is { } waitFor)
                 {
-                    waitingFor = $"an element matching '{waitFor}'";
+                    progress.WaitingFor = $"an element matching '{waitFor}'";
                     await page.WaitForSelectorAsync(waitFor, new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = Remaining() })
-                        .ConfigureAwait(false);
+                        .WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                progress.WaitingFor = "the elements to be read";
                 var values = await page.EvalOnSelectorAllAsync<string?[]>(request.Selector,
                     "(elements, attribute) => elements.map(e => attribute === null ? (e.textContent ?? '').trim() : e.getAttribute(attribute))",
-                    request.Attribute).ConfigureAwait(false);
+                    request.Attribute).WaitAsync(cancellationToken).ConfigureAwait(false);
                 return ([.. values.OfType<string>()], page.Url);
             }
             catch (Exception e) when (cancellationToken.IsCancellationRequested && e is PlaywrightException or TimeoutException)
             {
-                throw new OperationCanceledException(cancellationToken);
+                throw new OperationCanceledException("the browser call was cancelled", e, cancellationToken);
             }
             catch (TimeoutException e)
             {
-                throw new PluginException(
-                    $"scraping {request.Url} timed out after {Durations.Format(request.Timeout)} waiting for {waitingFor}", retryable: true, e);
+                throw TimedOut(request, progress, e);
             }
             catch (PlaywrightException e)
             {
                 throw new PluginException($"browser could not load {request.Url}: {SharedBrowser.FirstLine(e.Message)}", retryable: true, e);
             }
         }
+    }
+
+    /// <summary>What the call is waiting for, so a timeout says where the time went.</summary>
+    private sealed class Progress
+    {
+        public string WaitingFor { get; set; } = "the page";
     }
 
     private sealed record ScrapeRequest(string Url, string Selector, bool Browser, string? Attribute, string? WaitFor, TimeSpan Timeout, int MaxBytes)

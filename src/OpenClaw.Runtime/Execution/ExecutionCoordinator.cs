@@ -30,6 +30,9 @@ public sealed partial class ExecutionCoordinator
     private readonly ILogger<ExecutionCoordinator> _logger;
     private const int MaxCachedExecutions = 20_000;
 
+    // The inbox's length: a single-reader channel cannot count itself.
+    private int _pending;
+
     public ExecutionCoordinator(
         IExecutionStore store, WorkflowPlanCache plans, WorkflowEngine engine, WorkerPool workers, TaskDispatcher dispatcher,
         ExecutionEventHub events, RuntimeOptions options, TimeProvider time, ILogger<ExecutionCoordinator> logger)
@@ -48,6 +51,7 @@ public sealed partial class ExecutionCoordinator
     /// <summary>Starts an execution; returns its id once it is durably stored and its first steps are queued.</summary>
     /// <exception cref="WorkflowNotFoundException">No such workflow or version.</exception>
     /// <exception cref="InputValidationException">The inputs do not match the declared inputs.</exception>
+    /// <exception cref="InvalidOperationException">The executor is stopping.</exception>
     public async Task<Guid> StartAsync(StartExecutionRequest request, CancellationToken cancellationToken = default)
     {
         var plan = await _plans.GetCurrentAsync(request.TenantId, request.WorkflowId, request.Version, cancellationToken).ConfigureAwait(false);
@@ -60,16 +64,17 @@ public sealed partial class ExecutionCoordinator
         ExecutionState Create() => ExecutionState.CreateNew(id, request.TenantId, request.WorkflowId, plan.StoredVersion,
             inputsElement, request.Priority, request.Trigger, request.CreatedBy, createdAt);
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _inbox.Writer.WriteAsync(new StartCommand(Create, plan, done), cancellationToken).ConfigureAwait(false);
+        Post(new StartCommand(Create, plan, done));
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return id;
     }
 
     /// <summary>Cancels an execution and everything it started. Returns false when it does not exist or has already finished.</summary>
+    /// <exception cref="InvalidOperationException">The executor is stopping.</exception>
     public async Task<bool> CancelAsync(Guid executionId, string reason = "cancelled by request", CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _inbox.Writer.WriteAsync(new CancelCommand(executionId, reason, done), cancellationToken).ConfigureAwait(false);
+        Post(new CancelCommand(executionId, reason, done));
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -89,10 +94,23 @@ public sealed partial class ExecutionCoordinator
 
     /// <summary>A worker finished an attempt. Fire and forget: the lease covers the result until it commits.</summary>
     internal void Report(ClaimedTask task, JsonElement? output, StepFailure? failure, AttemptInfo attempt) =>
-        _inbox.Writer.TryWrite(new StepResultCommand(task.Step.ExecutionId, task.Step.StepKey, output, failure, attempt));
+        TryPost(new StepResultCommand(task.Step.ExecutionId, task.Step.StepKey, output, failure, attempt));
 
     /// <summary>Events received and not yet applied: the coordinator's backlog.</summary>
-    public int PendingEvents => _inbox.Reader.Count;
+    public int PendingEvents => Volatile.Read(ref _pending);
+
+    private void Post(Command command)
+    {
+        if (!TryPost(command)) throw new InvalidOperationException("The executor is stopping and accepts no new requests.");
+    }
+
+    private bool TryPost(Command command)
+    {
+        Interlocked.Increment(ref _pending);
+        if (_inbox.Writer.TryWrite(command)) return true;
+        Interlocked.Decrement(ref _pending);
+        return false;
+    }
 
     /// <summary>Stops accepting events once those already queued are processed.</summary>
     internal void Complete() => _inbox.Writer.TryComplete();
@@ -105,6 +123,7 @@ public sealed partial class ExecutionCoordinator
         {
             batch.Clear();
             while (batch.Count < _options.MaxBatchSize && _inbox.Reader.TryRead(out var command)) batch.Add(command);
+            Interlocked.Add(ref _pending, -batch.Count);
             await ProcessBatchAsync(batch, stoppingToken).ConfigureAwait(false);
         }
     }

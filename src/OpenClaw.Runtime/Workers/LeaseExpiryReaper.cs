@@ -9,8 +9,10 @@ public sealed partial class LeaseExpiryReaper(IExecutionStore store, TaskDispatc
     /// <summary>Runs once at start: with <see cref="RuntimeOptions.ReleaseAllLeasesOnStart"/>, every running task is requeued.</summary>
     internal async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        var cutoff = options.ReleaseAllLeasesOnStart ? DateTimeOffset.MaxValue : time.GetUtcNow();
-        int requeued = await store.RequeueExpiredAsync(cutoff, null, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        int requeued = options.ReleaseAllLeasesOnStart
+            ? await store.ReleaseAllLeasesAsync(now, cancellationToken).ConfigureAwait(false)
+            : await store.RequeueExpiredAsync(now, null, cancellationToken).ConfigureAwait(false);
         if (requeued > 0) LogRecovered(requeued);
     }
 

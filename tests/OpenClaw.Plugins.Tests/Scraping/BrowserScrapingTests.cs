@@ -60,6 +60,9 @@ public sealed class BrowserScrapingTests(PageServer server, ScraperFixture scrap
     [BrowserFact]
     public async Task WaitFor_ThatNeverMatches_FailsRetryablyAfterTheTimeout_NamingTheSelector()
     {
+        // Start the browser first, so the one-second budget is spent waiting for the selector, not on the launch.
+        await Scrape(new JsonObject { ["url"] = server.Url("/list"), ["selector"] = "li", ["mode"] = "browser" });
+
         var error = await Assert.ThrowsAsync<PluginException>(() => Scrape(new JsonObject
         {
             ["url"] = server.Url("/list"), ["selector"] = "li", ["wait_for"] = "p.never", ["mode"] = "browser", ["timeout"] = "1s",

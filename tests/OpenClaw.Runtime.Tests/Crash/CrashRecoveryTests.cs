@@ -214,7 +214,12 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
                 return execution;
             }
             if (DateTime.UtcNow > until)
-                throw new TimeoutException($"the execution was still {status} {CompletionDeadline.TotalSeconds:0} s after the restart. Server output:\n{server.Output}");
+            {
+                var unfinished = Steps(execution).Where(s => s["status"]!.GetValue<string>() is not ("succeeded" or "skipped"))
+                    .Select(s => $"{s["key"]} {s["status"]} run_at={s["run_at"]}");
+                throw new TimeoutException($"the execution was still {status} {CompletionDeadline.TotalSeconds:0} s after the restart; " +
+                    $"unfinished steps: [{string.Join(", ", unfinished)}]. Server output:\n{server.Output}");
+            }
             await Task.Delay(50);
         }
     }

@@ -489,6 +489,34 @@ public abstract class ExecutionStoreConformanceTests : StorageConformanceTests
     }
 
     [Fact]
+    public async Task ReleaseAllLeases_RequeuesEveryRunningTaskDueNow_AndLeavesOthersAlone()
+    {
+        var execution = Execution();
+        var a = Step(execution, "a", priority: TaskPriority.Critical);
+        var b = Step(execution, "b");
+        var done = Step(execution, "done", StepRunStatus.Succeeded);
+        var later = Step(execution, "later") with { RunAt = T0.AddHours(1) };
+        await Store.CommitAsync([Create(execution, a, b, done, later)]);
+        await Store.ClaimAsync("crashed", 1, T0, Lease);
+        await Store.ClaimAsync("also-crashed", 1, T0, Lease);
+
+        // Leases still valid for another 30 s: a restart of the sole owner must not wait for them.
+        var restart = T0.AddSeconds(5);
+        Assert.Equal(2, await Store.ReleaseAllLeasesAsync(restart));
+
+        var steps = (await Store.LoadAsync(execution.Id))!.Steps.ToDictionary(s => s.Id);
+        Assert.All(new[] { steps[a.Id], steps[b.Id] }, s =>
+        {
+            Assert.Equal(StepRunStatus.Queued, s.Status);
+            Assert.Null(s.LeaseOwner);
+            Assert.Equal(restart, s.RunAt);
+        });
+        Assert.Equal(StepRunStatus.Succeeded, steps[done.Id].Status);
+        Assert.Equal(T0.AddHours(1), steps[later.Id].RunAt);
+        Assert.Equal(2, (await Store.ClaimAsync("restarted", 10, restart, Lease)).Count);
+    }
+
+    [Fact]
     public async Task RequeueExpired_LeavesSettledTasksAlone()
     {
         var execution = Execution();
