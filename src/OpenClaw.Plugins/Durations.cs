@@ -15,7 +15,9 @@ internal static class Durations
     {
         duration = default;
         double milliseconds;
-        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<double>(out var seconds))
+        // Read from the JSON text: a value built in code wraps an int or long, which TryGetValue<double> does not convert.
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
             milliseconds = seconds * 1000;
         }

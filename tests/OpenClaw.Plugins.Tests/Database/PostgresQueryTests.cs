@@ -20,11 +20,11 @@ public sealed class PostgresQueryTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (Requirements.PostgresConnectionString is null && !Requirements.InCi) return; // every test is skipped
-        await Run($"""
-            CREATE TABLE {_table} (
+        await Run($$"""
+            CREATE TABLE {{_table}} (
               id integer PRIMARY KEY, name text NOT NULL UNIQUE, score numeric(6,2), active boolean, created timestamptz,
               tags text[], profile jsonb, avatar bytea, uid uuid);
-            INSERT INTO {_table} VALUES
+            INSERT INTO {{_table}} VALUES
               (1, 'ada', 9.50, true, '2024-03-01T10:00:00Z', ARRAY['math','engines'], '{"lang":"en"}', '\xcafe', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),
               (2, 'grace', 8.25, false, NULL, NULL, NULL, NULL, NULL),
               (3, 'linus', NULL, true, NULL, NULL, NULL, NULL, NULL);
