@@ -127,7 +127,7 @@ internal static class RunCommand
         var hub = services.GetRequiredService<ExecutionEventHub>();
         var console = Consoles.For(error);
         var printer = new ProgressPrinter(console);
-        var executionId = Guid.NewGuid();
+        var executionId = Guid.CreateVersion7();
         using var subscription = hub.Subscribe(executionId);
         try
         {

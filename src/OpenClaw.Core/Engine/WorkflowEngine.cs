@@ -213,7 +213,7 @@ public sealed class WorkflowEngine
                         break;
                     case SubworkflowStepConfig config:
                         var inputs = TemplateResolver.Resolve(config.Inputs, Context(scope), engine.Expressions);
-                        var childId = Guid.NewGuid();
+                        var childId = Guid.CreateVersion7();
                         run.Inputs = EngineJson.ToElement(inputs);
                         run.Status = StepRunStatus.Waiting;
                         run.StartedAt = _now;

@@ -58,7 +58,7 @@ public sealed partial class ExecutionCoordinator
         var (inputs, errors) = WorkflowValidator.BindInputs(plan.Definition, request.Inputs);
         if (errors.Count > 0) throw new InputValidationException(errors);
 
-        var id = request.ExecutionId ?? Guid.NewGuid();
+        var id = request.ExecutionId ?? Guid.CreateVersion7();
         var inputsElement = JsonSerializer.SerializeToElement(inputs);
         var createdAt = _time.GetUtcNow();
         ExecutionState Create() => ExecutionState.CreateNew(id, request.TenantId, request.WorkflowId, plan.StoredVersion,
@@ -194,7 +194,7 @@ public sealed partial class ExecutionCoordinator
                     entry = await StartChildAsync(child, effects, work, cancellationToken).ConfigureAwait(false);
                     break;
                 case StepResultCommand result:
-                    entry = await GetAsync(result.ExecutionId, cancellationToken).ConfigureAwait(false);
+                    entry = await GetAsync(result.ExecutionId, work, cancellationToken).ConfigureAwait(false);
                     if (entry is null) break;
                     if (result.Failure is null)
                         _engine.StepSucceeded(entry.State, entry.Plan, result.StepKey, result.Output!.Value, result.Attempt, effects);
@@ -202,11 +202,11 @@ public sealed partial class ExecutionCoordinator
                         _engine.StepFailed(entry.State, entry.Plan, result.StepKey, result.Failure, result.Attempt, effects);
                     break;
                 case ChildCompletedCommand completed:
-                    entry = await GetAsync(completed.ParentId, cancellationToken).ConfigureAwait(false);
+                    entry = await GetAsync(completed.ParentId, work, cancellationToken).ConfigureAwait(false);
                     if (entry is not null) _engine.ChildCompleted(entry.State, entry.Plan, completed.StepKey, completed.Outcome, effects);
                     break;
                 case CancelCommand cancel:
-                    entry = await GetAsync(cancel.ExecutionId, cancellationToken).ConfigureAwait(false);
+                    entry = await GetAsync(cancel.ExecutionId, work, cancellationToken).ConfigureAwait(false);
                     bool cancellable = entry is not null && !entry.State.Status.IsTerminal();
                     if (cancellable) _engine.Cancel(entry!.State, entry.Plan, cancel.Reason, effects);
                     work.Results.Add((cancel, cancellable));
@@ -290,6 +290,7 @@ public sealed partial class ExecutionCoordinator
         {
             if (entry.State.HasChanges) changes.Add(entry.State.TakeChange());
         }
+        changes.AddRange(work.Unrunnable.Values);
         work.Changes = changes;
         return changes;
     }
@@ -322,16 +323,47 @@ public sealed partial class ExecutionCoordinator
         if (_cache.Count > MaxCachedExecutions) _cache.Clear();
     }
 
-    private async Task<Entry?> GetAsync(Guid executionId, CancellationToken cancellationToken)
+    private async Task<Entry?> GetAsync(Guid executionId, BatchWork work, CancellationToken cancellationToken)
     {
         if (_cache.TryGetValue(executionId, out var cached)) return cached;
+        if (work.Unrunnable.ContainsKey(executionId)) return null;
         var snapshot = await _store.LoadAsync(executionId, cancellationToken).ConfigureAwait(false);
         if (snapshot is null) return null;
         var e = snapshot.Execution;
-        var plan = await _plans.GetAsync(e.TenantId, e.WorkflowId, e.WorkflowVersion, cancellationToken).ConfigureAwait(false);
+        WorkflowPlan plan;
+        try
+        {
+            plan = await _plans.GetAsync(e.TenantId, e.WorkflowId, e.WorkflowVersion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WorkflowNotFoundException or InvalidDataException)
+        {
+            if (!e.Status.IsTerminal()) FailUnrunnable(snapshot, ex.Message, work);
+            return null;
+        }
         var entry = new Entry(ExecutionState.Load(snapshot, plan), plan);
         if (!entry.State.Status.IsTerminal()) _cache[executionId] = entry;
         return entry;
+    }
+
+    /// <summary>
+    /// An execution whose workflow version can no longer be loaded (deleted underneath it, or stored text that no
+    /// longer parses) cannot advance. Fail it, cancelling its unsettled steps, instead of retrying its events forever.
+    /// </summary>
+    private void FailUnrunnable(ExecutionSnapshot snapshot, string reason, BatchWork work)
+    {
+        var now = _time.GetUtcNow();
+        var e = snapshot.Execution;
+        var error = $"the workflow definition is unavailable: {reason}";
+        var steps = new List<StepRunRecord>();
+        foreach (var step in snapshot.Steps.Where(s => !s.Status.IsTerminal()))
+        {
+            if (step.Status == StepRunStatus.Running) work.CancelTasks.Add(step.Id);
+            steps.Add(step with { Status = StepRunStatus.Cancelled, CompletedAt = now, LeaseOwner = null, LeaseExpiresAt = null });
+        }
+        var failed = e with { Status = ExecutionStatus.Failed, Error = error, CompletedAt = now, Revision = e.Revision + 1 };
+        work.Unrunnable[e.Id] = new ExecutionChange(failed, e.Revision, steps, []);
+        if (e.ParentExecutionId is { } parent)
+            work.Queue.Enqueue(new ChildCompletedCommand(parent, e.ParentStepKey!, new ExecutionOutcome(ExecutionStatus.Failed, null, error)));
     }
 
     private void Evict(IEnumerable<Guid> ids)
@@ -365,6 +397,9 @@ public sealed partial class ExecutionCoordinator
         public List<(Command Command, bool Result)> Results { get; } = [];
 
         public List<ExecutionChange> Changes { get; set; } = [];
+
+        /// <summary>Executions failed because their definition is gone, with the rows that say so.</summary>
+        public Dictionary<Guid, ExecutionChange> Unrunnable { get; } = [];
 
         public DateTimeOffset? EarliestQueued { get; set; }
     }

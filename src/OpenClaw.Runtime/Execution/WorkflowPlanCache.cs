@@ -35,7 +35,7 @@ public sealed class WorkflowPlanCache(IWorkflowStore workflows)
         using var document = JsonDocument.Parse(record.Definition);
         var parsed = WorkflowDefinitionParser.Parse(document.RootElement);
         if (parsed.Definition is null)
-            throw new InvalidOperationException($"Stored workflow '{record.Id}' v{record.Version} no longer parses: {string.Join("; ", parsed.Errors)}");
+            throw new InvalidDataException($"Stored workflow '{record.Id}' v{record.Version} no longer parses: {string.Join("; ", parsed.Errors)}");
         var plan = WorkflowPlan.Compile(parsed.Definition, record.Version);
         return _plans.GetOrAdd((record.TenantId, record.Id, record.Version), plan);
     }
