@@ -14,7 +14,7 @@ namespace OpenClaw.Runtime;
 /// </summary>
 public sealed partial class RuntimeHostedService(
     ExecutionCoordinator coordinator, WorkerPool pool, WorkerLoop workers, TaskDispatcher dispatcher, LeaseKeeper leaseKeeper,
-    LeaseExpiryReaper reaper, IExecutionStore store, RuntimeOptions options, TimeProvider time, ILogger<RuntimeHostedService> logger) : IHostedService, IDisposable
+    LeaseExpiryReaper reaper, IEnumerable<IQueueSignal> signals, IExecutionStore store, RuntimeOptions options, TimeProvider time, ILogger<RuntimeHostedService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _claiming = new();
     private readonly CancellationTokenSource _working = new();
@@ -26,18 +26,28 @@ public sealed partial class RuntimeHostedService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         options.Validate();
-        await reaper.RecoverAsync(cancellationToken).ConfigureAwait(false);
-
-        // Claim before returning, not in the dispatcher's loop: a claim holds every free worker slot until it answers,
-        // and one racing the first new executions would push their steps off the coordinator's fast path.
-        await dispatcher.ClaimDueAsync(cancellationToken).ConfigureAwait(false);
+        if (options.RunReaper || options.RunWorkers) await reaper.RecoverAsync(cancellationToken).ConfigureAwait(false);
         _coordinatorLoop = Task.Run(() => coordinator.RunAsync(_committing.Token), CancellationToken.None);
-        _workerLoops = workers.RunAsync(_working.Token);
-        _background = Task.WhenAll(
-            Run(() => dispatcher.RunAsync(_claiming.Token)),
-            Run(() => leaseKeeper.RunAsync(_working.Token)),
-            Run(() => reaper.RunAsync(_claiming.Token)));
-        LogStarted(options.NodeId, options.WorkerConcurrency);
+
+        var background = new List<Task>();
+        if (options.RunWorkers)
+        {
+            foreach (var signal in signals) signal.TaskQueued += dispatcher.NotifyQueued;
+
+            // Claim before returning, not in the dispatcher's loop: a claim holds every free worker slot until it answers,
+            // and one racing the first new executions would push their steps off the coordinator's fast path.
+            await dispatcher.ClaimDueAsync(cancellationToken).ConfigureAwait(false);
+            _workerLoops = workers.RunAsync(_working.Token);
+            background.Add(Run(() => dispatcher.RunAsync(_claiming.Token)));
+            background.Add(Run(() => leaseKeeper.RunAsync(_working.Token)));
+        }
+        else
+        {
+            pool.CompleteAdding();
+        }
+        if (options.RunReaper) background.Add(Run(() => reaper.RunAsync(_claiming.Token)));
+        _background = Task.WhenAll(background);
+        LogStarted(options.NodeId, options.RunWorkers ? options.WorkerConcurrency : 0);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

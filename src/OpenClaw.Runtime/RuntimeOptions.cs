@@ -8,6 +8,15 @@ public sealed class RuntimeOptions
     /// <summary>Identifies this process as a lease owner. Unique per process start.</summary>
     public string NodeId { get; set; } = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
 
+    /// <summary>
+    /// Whether this process runs steps (the <c>worker</c> and <c>all</c> roles). An <c>api</c> process still commits the
+    /// executions it starts and cancels, but leaves running them to workers.
+    /// </summary>
+    public bool RunWorkers { get; set; } = true;
+
+    /// <summary>Whether this process requeues tasks of dead workers (every role but <c>api</c>).</summary>
+    public bool RunReaper { get; set; } = true;
+
     /// <summary>Steps this process runs at once.</summary>
     public int WorkerConcurrency { get; set; } = 64;
 

@@ -7,6 +7,7 @@ using OpenClaw.Core.Expressions;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime.Execution;
 using OpenClaw.Runtime.Plugins;
+using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Runtime.Workers;
 
 namespace OpenClaw.Runtime;
@@ -42,8 +43,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<LeaseExpiryReaper>();
         services.AddSingleton(sp => new InProcessPluginRegistry(sp.GetServices<Plugin>()));
-        services.AddSingleton<IPluginResolver>(sp => sp.GetRequiredService<InProcessPluginRegistry>());
-        services.AddSingleton<IPluginCatalog>(sp => sp.GetRequiredService<InProcessPluginRegistry>());
+        // Built-ins in process, plus the installed third-party plugins when AddOpenClawPluginRegistry registered the registry.
+        services.AddSingleton(sp => new CompositePluginResolver(sp.GetRequiredService<InProcessPluginRegistry>(), sp.GetService<PluginRegistry>()));
+        services.AddSingleton<IPluginResolver>(sp => sp.GetRequiredService<CompositePluginResolver>());
+        services.AddSingleton<IPluginCatalog>(sp => sp.GetRequiredService<CompositePluginResolver>());
         services.TryAddSingleton<ICredentialProvider>(sp => new ConfiguredCredentialProvider(sp.GetRequiredService<IConfiguration>()));
         services.AddHostedService<RuntimeHostedService>();
         return services;

@@ -182,8 +182,15 @@ internal sealed class RunnerLoop(HostChannel channel, ViolationMonitor monitor, 
             JsonObject output;
             try
             {
-                var context = new RunnerPluginContext(message.Id, fields, channel, cancellation.Token);
-                output = await _plugin!.ExecuteAsync(message.Inputs ?? [], context).ConfigureAwait(false);
+                if (message.Hook is { } hook)
+                {
+                    output = await RunHookAsync(hook, message.Id, cancellation.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    var context = new RunnerPluginContext(message.Id, fields, channel, cancellation.Token);
+                    output = await _plugin!.ExecuteAsync(message.Inputs ?? [], context).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -208,6 +215,38 @@ internal sealed class RunnerLoop(HostChannel channel, ViolationMonitor monitor, 
             Volatile.Write(ref _callId, 0);
             CleanScratch();
         }
+    }
+
+    /// <summary>
+    /// Calls a lifecycle hook. Hooks get no <see cref="PluginContext"/> (the SDK hands them only a token), so what they print
+    /// is their log: Console.Out and Console.Error go to the host as <c>log</c> frames of this call while the hook runs, and
+    /// arrive in order before the answer.
+    /// </summary>
+    private async Task<JsonObject> RunHookAsync(string hook, long callId, CancellationToken cancellationToken)
+    {
+        var capture = new ConsoleLogWriter(callId, channel);
+        var (previousOut, previousError) = (Console.Out, Console.Error);
+        Console.SetOut(capture);
+        Console.SetError(capture);
+        try
+        {
+            var call = hook switch
+            {
+                "install" => _plugin!.OnInstallAsync(cancellationToken),
+                "uninstall" => _plugin!.OnUninstallAsync(cancellationToken),
+                "enable" => _plugin!.OnEnableAsync(cancellationToken),
+                "disable" => _plugin!.OnDisableAsync(cancellationToken),
+                _ => throw new InvalidOperationException($"Unknown lifecycle hook '{hook}'."),
+            };
+            await call.ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.SetOut(previousOut);
+            Console.SetError(previousError);
+            capture.Flush();
+        }
+        return [];
     }
 
     private void Fail(long id, string message, string? errorType, bool retryable)
@@ -256,5 +295,43 @@ internal sealed class RunnerLoop(HostChannel channel, ViolationMonitor monitor, 
         {
             Console.Error.WriteLine($"openclaw-sandbox-runner: could not empty the scratch folder: {e.Message}");
         }
+    }
+}
+
+/// <summary>Turns what a hook prints into <c>log</c> frames, one per line.</summary>
+internal sealed class ConsoleLogWriter(long callId, HostChannel channel) : TextWriter
+{
+    private readonly System.Text.StringBuilder _line = new();
+
+    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+    public override void Write(char value)
+    {
+        lock (_line)
+        {
+            if (value == '\n') SendLine();
+            else if (value != '\r') _line.Append(value);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        if (value is null) return;
+        foreach (var c in value) Write(c);
+    }
+
+    public override void Flush()
+    {
+        lock (_line)
+        {
+            if (_line.Length > 0) SendLine();
+        }
+    }
+
+    private void SendLine()
+    {
+        var text = _line.ToString();
+        _line.Clear();
+        channel.Send(new SandboxMessage { Type = SandboxMessage.Log, Id = callId, Level = "Information", Message = text });
     }
 }

@@ -29,3 +29,19 @@ public sealed record SandboxCallContext
     /// <summary>Receives the plugin's log entries and anything it prints; <see langword="null"/> drops them.</summary>
     public ILogger? Logger { get; init; }
 }
+
+/// <summary>The lifecycle hooks of <see cref="Plugin"/> that <see cref="SandboxedPluginInvoker.InvokeHookAsync"/> can call.</summary>
+public enum PluginLifecycleHook
+{
+    /// <summary><see cref="Plugin.OnInstallAsync"/>.</summary>
+    Install,
+
+    /// <summary><see cref="Plugin.OnUninstallAsync"/>.</summary>
+    Uninstall,
+
+    /// <summary><see cref="Plugin.OnEnableAsync"/>.</summary>
+    Enable,
+
+    /// <summary><see cref="Plugin.OnDisableAsync"/>.</summary>
+    Disable,
+}

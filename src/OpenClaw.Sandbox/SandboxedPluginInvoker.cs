@@ -101,6 +101,67 @@ public sealed class SandboxedPluginInvoker : IAsyncDisposable
             },
         };
 
+        return await CallAsync(plugin, spec, request, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Calls one of the plugin's lifecycle hooks in the sandbox, under the same rules and limits as a call.</summary>
+    /// <param name="plugin">What to run and what it may do.</param>
+    /// <param name="hook">Which hook.</param>
+    /// <param name="context">Ids for security events, the timeout, and the logger that receives what the hook prints.</param>
+    /// <param name="cancellationToken">Cancels the call, as for <see cref="ExecuteAsync"/>.</param>
+    /// <returns>An empty output when the hook returned; otherwise the failure, typed as for <see cref="ExecuteAsync"/>.</returns>
+    /// <remarks>
+    /// The SDK gives hooks no <see cref="PluginContext"/>, so whatever the hook writes to <see cref="Console.Out"/> or
+    /// <see cref="Console.Error"/> is its log: each line reaches <see cref="SandboxCallContext.Logger"/> as an information
+    /// entry before this method returns. The hook runs in the same warm runners as calls of the same plugin.
+    /// </remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<SandboxResult> InvokeHookAsync(
+        SandboxPluginRef plugin, PluginLifecycleHook hook, SandboxCallContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var spec = ToSpec(plugin);
+        if (_plan.Isolation == SandboxIsolation.Unavailable) return SandboxResult.Failed(IsolationUnavailable());
+        var request = new SandboxMessage
+        {
+            Type = SandboxMessage.Execute,
+            Assembly = _plan.AssemblyPathInside(spec),
+            PluginType = spec.TypeName,
+            Hook = hook switch
+            {
+                PluginLifecycleHook.Install => "install",
+                PluginLifecycleHook.Uninstall => "uninstall",
+                PluginLifecycleHook.Enable => "enable",
+                PluginLifecycleHook.Disable => "disable",
+                _ => throw new ArgumentOutOfRangeException(nameof(hook), hook, "Unknown lifecycle hook."),
+            },
+            CpuSeconds = spec.Resources.CpuTimeSeconds,
+            Context = new CallFields
+            {
+                ExecutionId = context.ExecutionId,
+                StepId = context.StepId,
+                Attempt = context.Attempt,
+                IdempotencyKey = context.IdempotencyKey,
+                MemoryMb = spec.Resources.MemoryMb,
+                CpuTimeSeconds = spec.Resources.CpuTimeSeconds,
+            },
+        };
+        return await CallAsync(plugin, spec, request, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops the warm runners of the plugin whose assembly is <see cref="SandboxPluginRef.AssemblyPath"/>: idle ones now, busy
+    /// ones when their call ends. Call it when a plugin's files are removed or replaced, so no runner keeps serving old code.
+    /// </summary>
+    public void Retire(SandboxPluginRef plugin)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        _pool.Evict(plugin.AssemblyPath);
+    }
+
+    private async Task<SandboxResult> CallAsync(
+        SandboxPluginRef plugin, RunnerSpec spec, SandboxMessage request, SandboxCallContext context, CancellationToken cancellationToken)
+    {
         await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

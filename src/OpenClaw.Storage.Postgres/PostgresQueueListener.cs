@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using OpenClaw.Core.Storage;
 
 namespace OpenClaw.Storage.Postgres;
 
@@ -18,7 +19,7 @@ namespace OpenClaw.Storage.Postgres;
 /// while it was away are lost, so subscribers should look at the queue once. It does the same after the first connect.
 /// <para>Start it with <see cref="StartAsync"/> (the DI registration does so with the host); stop or dispose it to close the connection.</para>
 /// </remarks>
-public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable
+public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal
 {
     private readonly PostgresDatabase _database;
     private readonly ILogger _logger;

@@ -11,8 +11,8 @@ namespace OpenClaw.Storage.Postgres;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PostgresDatabase"/>, the three stores (<see cref="IExecutionStore"/>, <see cref="IWorkflowStore"/>,
-    /// <see cref="IExecutionQueries"/>) and <see cref="PostgresQueueListener"/> as singletons over one database.
+    /// Registers <see cref="PostgresDatabase"/>, the stores (<see cref="IExecutionStore"/>, <see cref="IWorkflowStore"/>,
+    /// <see cref="IExecutionQueries"/>, <see cref="IPluginStore"/>) and <see cref="PostgresQueueListener"/> as singletons over one database.
     /// </summary>
     /// <remarks>
     /// A hosted service migrates the database in <see cref="IHostedLifecycleService.StartingAsync"/>, which the host runs
@@ -34,9 +34,11 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IExecutionStore, PostgresExecutionStore>();
         services.TryAddSingleton<IWorkflowStore, PostgresWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, PostgresExecutionQueries>();
+        services.TryAddSingleton<IPluginStore, PostgresPluginStore>();
         services.TryAddSingleton(provider => new PostgresQueueListener(
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));
+        services.TryAddSingleton<IQueueSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresDatabaseInitializer>());
         return services;
     }

@@ -11,8 +11,8 @@ namespace OpenClaw.Storage.Sqlite;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="SqliteDatabase"/> and the three stores (<see cref="IExecutionStore"/>, <see cref="IWorkflowStore"/>,
-    /// <see cref="IExecutionQueries"/>) as singletons over one database file.
+    /// Registers <see cref="SqliteDatabase"/> and the stores (<see cref="IExecutionStore"/>, <see cref="IWorkflowStore"/>,
+    /// <see cref="IExecutionQueries"/>, <see cref="IPluginStore"/>) as singletons over one database file.
     /// </summary>
     /// <remarks>
     /// A hosted service opens and migrates the database in <see cref="IHostedLifecycleService.StartingAsync"/>, which the host
@@ -32,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IExecutionStore, SqliteExecutionStore>();
         services.TryAddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, SqliteExecutionQueries>();
+        services.TryAddSingleton<IPluginStore, SqlitePluginStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using OpenClaw.Plugins.Sdk;
 
 namespace OpenClaw.Plugins.Tests;
@@ -6,16 +7,40 @@ namespace OpenClaw.Plugins.Tests;
 /// <summary>Every built-in plugin declares complete, valid metadata.</summary>
 public sealed partial class BuiltInPluginsTests
 {
-    public static TheoryData<string> Names => new(BuiltInPlugins.Create().Select(p => p.Metadata.Name));
+    private static IEnumerable<Plugin> All => BuiltInPlugins.Create().Concat(BuiltInPlugins.CreateSandboxed());
 
-    private static Plugin Named(string name) => BuiltInPlugins.Create().Single(p => p.Metadata.Name == name);
+    public static TheoryData<string> Names => new(All.Select(p => p.Metadata.Name));
+
+    private static Plugin Named(string name) => All.Single(p => p.Metadata.Name == name);
 
     [Fact]
-    public void Create_ReturnsTheFourBuiltIns_WithUniqueNames()
+    public void Create_ReturnsTheInProcessBuiltIns_WithUniqueNames()
     {
         var names = BuiltInPlugins.Create().Select(p => p.Metadata.Name).ToList();
 
-        Assert.Equal(["http-request", "transform", "log", "noop"], names);
+        Assert.Equal(
+            ["http-request", "web-scraping", "transform", "email", "database-query", "notification", "object-storage", "log", "noop"], names);
+    }
+
+    [Fact]
+    public void CodePlugin_IsOnlyInTheSandboxedSet_AndSaysItRunsUntrustedCode()
+    {
+        var code = Assert.Single(BuiltInPlugins.CreateSandboxed()).Metadata;
+
+        Assert.Equal("code", code.Name);
+        Assert.DoesNotContain(BuiltInPlugins.Create(), p => p.Metadata.Name == "code");
+        Assert.Contains("untrusted", code.Tags);
+        Assert.Contains("code", code.Tags);
+        Assert.Contains(PluginPermissions.Process, code.Permissions);
+    }
+
+    [Fact]
+    public void CreateWithAFactory_BuildsTheSameSet()
+    {
+        using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+        var factory = services.GetRequiredService<IHttpClientFactory>();
+
+        Assert.Equal(BuiltInPlugins.Create().Select(p => p.Metadata.Name), BuiltInPlugins.Create(factory).Select(p => p.Metadata.Name));
     }
 
     [Theory]
@@ -55,6 +80,12 @@ public sealed partial class BuiltInPluginsTests
     [InlineData("http-request", "network", new[] { "url" })]
     [InlineData("transform", "data", new[] { "data" })]
     [InlineData("log", "core", new[] { "message" })]
+    [InlineData("web-scraping", "data-collection", new[] { "url", "selector" })]
+    [InlineData("code", "code", new[] { "code" })]
+    [InlineData("email", "communication", new string[0])]
+    [InlineData("database-query", "database", new[] { "query" })]
+    [InlineData("notification", "communication", new[] { "channel", "message" })]
+    [InlineData("object-storage", "storage", new[] { "operation" })]
     public void Plugins_DeclareTheirCategoryAndRequiredInputs(string name, string category, string[] required)
     {
         var metadata = Named(name).Metadata;
@@ -64,10 +95,17 @@ public sealed partial class BuiltInPluginsTests
         Assert.NotEmpty(metadata.Outputs.Fields);
     }
 
-    [Fact]
-    public void HttpRequest_AsksForNetworkAccess()
+    [Theory]
+    [InlineData("http-request", new[] { PluginPermissions.Network, PluginPermissions.Credentials })]
+    [InlineData("web-scraping", new[] { PluginPermissions.Network, PluginPermissions.JavaScript })]
+    [InlineData("code", new[] { PluginPermissions.Process, PluginPermissions.JavaScript })]
+    [InlineData("email", new[] { PluginPermissions.Email, PluginPermissions.Network, PluginPermissions.Credentials })]
+    [InlineData("database-query", new[] { PluginPermissions.Database, PluginPermissions.Network, PluginPermissions.Credentials })]
+    [InlineData("notification", new[] { PluginPermissions.Network, PluginPermissions.Email, PluginPermissions.Credentials })]
+    [InlineData("object-storage", new[] { PluginPermissions.Storage })]
+    public void Plugins_AskForThePermissionsTheyUse(string name, string[] permissions)
     {
-        Assert.Contains(PluginPermissions.Network, Named("http-request").Metadata.Permissions);
+        Assert.Equal(permissions, Named(name).Metadata.Permissions);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using OpenClaw.Plugins.Sdk;
 
 namespace OpenClaw.Plugins.Tests;
 
-/// <summary>A plugin context with settable parts: a cancellation token, credentials and a logger that records entries.</summary>
+/// <summary>A plugin context with settable parts: a cancellation token, credentials, an object store and a logger that records entries.</summary>
 internal sealed class TestPluginContext : PluginContext
 {
     public CancellationToken Token { get; init; }
@@ -29,7 +29,10 @@ internal sealed class TestPluginContext : PluginContext
 
     public override PluginConfig Config => PluginConfig.Default;
 
-    public override IPluginObjectStore? ObjectStore => null;
+    /// <summary>The object store plugins see; none by default.</summary>
+    public IPluginObjectStore? Store { get; init; }
+
+    public override IPluginObjectStore? ObjectStore => Store;
 
     public TestPluginContext WithCredential(string name, string type, params (string Key, string Value)[] values)
     {

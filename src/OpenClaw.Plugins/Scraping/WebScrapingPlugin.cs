@@ -249,8 +249,6 @@ public sealed class WebScrapingPlugin : Plugin, IAsyncDisposable
 
     private sealed record ScrapeRequest(string Url, string Selector, bool Browser, string? Attribute, string? WaitFor, TimeSpan Timeout, int MaxBytes)
     {
-        private static readonly HtmlParser SelectorChecker = new();
-
         public static ScrapeRequest Parse(JsonObject inputs)
         {
             var url = PluginInputs.RequireString(inputs, "url");
@@ -285,7 +283,7 @@ public sealed class WebScrapingPlugin : Plugin, IAsyncDisposable
         {
             try
             {
-                using var document = SelectorChecker.ParseDocument("");
+                using var document = new HtmlParser().ParseDocument(""); // parsers are cheap; sharing one across threads is not documented as safe
                 document.QuerySelector(selector);
                 return selector;
             }

@@ -7,11 +7,17 @@ using OpenClaw.Core.Engine;
 using OpenClaw.Core.Storage;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime.Plugins;
+using OpenClaw.Sandbox;
 
 namespace OpenClaw.Runtime.Workers;
 
-/// <summary>Runs one claimed task: calls its plugin under the step's timeout, or fires a delay.</summary>
-public sealed class StepExecutor(IPluginResolver plugins, ICredentialProvider credentials, ILoggerFactory loggers, TimeProvider time)
+/// <summary>
+/// Runs one claimed task: calls its plugin under the step's timeout (built-ins in process, third-party plugins through the
+/// sandbox), or fires a delay.
+/// </summary>
+/// <param name="sandbox">Runs third-party plugins; without it (no registry configured) such steps fail.</param>
+public sealed class StepExecutor(
+    IPluginResolver plugins, ICredentialProvider credentials, ILoggerFactory loggers, TimeProvider time, SandboxedPluginInvoker? sandbox = null)
 {
     /// <summary>The outcome of one attempt: an output or a failure.</summary>
     public readonly record struct Result(JsonElement? Output, StepFailure? Failure);
@@ -34,16 +40,21 @@ public sealed class StepExecutor(IPluginResolver plugins, ICredentialProvider cr
     private async Task<Result> ExecutePluginAsync(StepRunRecord task, CancellationToken cancellationToken)
     {
         string? version = task.State is { } state && state.TryGetProperty("plugin_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        var plugin = plugins.Resolve(task.PluginName!, version);
-        if (plugin is null)
+        var binding = plugins.Bind(task.PluginName!, version);
+        switch (binding)
         {
-            string name = version is null ? task.PluginName! : $"{task.PluginName}@{version}";
-            return new Result(null, new StepFailure($"plugin '{name}' is not installed or is disabled", false));
+            case null:
+                string name = version is null ? task.PluginName! : $"{task.PluginName}@{version}";
+                return new Result(null, new StepFailure($"plugin '{name}' is not installed", false));
+            case UnavailablePluginBinding unavailable:
+                return new Result(null, new StepFailure(unavailable.Reason, false));
         }
 
         var timeout = task.State is { } s && s.TryGetProperty("timeout_ms", out var t) && t.TryGetInt64(out var ms)
             ? TimeSpan.FromMilliseconds(ms)
             : StepDefinition.DefaultTimeout;
+        if (binding is SandboxedPluginBinding sandboxed) return await ExecuteSandboxedAsync(task, sandboxed, timeout, cancellationToken).ConfigureAwait(false);
+        var plugin = ((InProcessPluginBinding)binding).Plugin;
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
 
@@ -74,5 +85,51 @@ public sealed class StepExecutor(IPluginResolver plugins, ICredentialProvider cr
         {
             return new Result(null, new StepFailure($"{ex.GetType().Name}: {ex.Message}", true));
         }
+    }
+
+    /// <summary>Calls a third-party plugin in the sandbox, whose own wall clock enforces the step's timeout.</summary>
+    private async Task<Result> ExecuteSandboxedAsync(StepRunRecord task, SandboxedPluginBinding binding, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (sandbox is null)
+            return new Result(null, new StepFailure($"plugin '{binding.Name}' must run in the sandbox, which this worker does not have", false));
+
+        var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
+        var logger = loggers.CreateLogger("OpenClaw.Plugins." + binding.Name);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });
+        var context = new SandboxCallContext
+        {
+            ExecutionId = task.ExecutionId,
+            StepId = task.StepId,
+            Attempt = task.Attempt,
+            IdempotencyKey = task.IdempotencyKey,
+            Settings = binding.Settings,
+            Credentials = binding.Sandbox.Has(PluginPermissions.Credentials) ? await NamedCredentialsAsync(task.TenantId, inputs, cancellationToken).ConfigureAwait(false) : null,
+            Timeout = timeout,
+            Logger = logger,
+        };
+        var result = await sandbox.ExecuteAsync(binding.Sandbox, inputs, context, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded) return new Result(JsonSerializer.SerializeToElement(result.Output), null);
+
+        // The sandbox records a timeout as a violation, but for the workflow it is the step's timeout, retried like any other.
+        if (result.Failure.Violation?.Kind == SandboxViolationKind.Timeout)
+            return new Result(null, new StepFailure($"timed out after {DurationParser.Format(timeout)}", true));
+        return new Result(null, new StepFailure(result.Failure.Message, result.Failure.Retryable));
+    }
+
+    /// <summary>
+    /// The credentials a sandboxed step names in its inputs (<c>credential</c>: a name, or <c>credentials</c>: a list of names):
+    /// a sandboxed plugin cannot ask for them later, so they are sent with the call.
+    /// </summary>
+    private async Task<Dictionary<string, PluginCredential>> NamedCredentialsAsync(string tenantId, JsonObject inputs, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        if (inputs["credential"] is JsonValue one && one.TryGetValue<string>(out var single)) names.Add(single);
+        if (inputs["credentials"] is JsonArray many) names.AddRange(many.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var n) ? n : null).OfType<string>());
+        var result = new Dictionary<string, PluginCredential>(StringComparer.Ordinal);
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            if (await credentials.GetAsync(tenantId, name, cancellationToken).ConfigureAwait(false) is { } credential) result[name] = credential;
+        }
+        return result;
     }
 }

@@ -11,8 +11,9 @@ namespace OpenClaw.Sandbox.Protocol;
 /// UTF-8 JSON. One envelope type with optional fields keeps the format small and easy to read in a dump.
 /// </summary>
 /// <remarks>
-/// Host to runner: <c>load</c> (assembly + type; answered by <c>ready</c> or <c>error</c>), <c>execute</c> (answered by
-/// <c>result</c> or <c>error</c>, with any number of <c>log</c> and <c>violation</c> frames before), <c>cancel</c>,
+/// Host to runner: <c>load</c> (assembly + type; answered by <c>ready</c> or <c>error</c>), <c>execute</c> (a call, or a
+/// lifecycle hook when <see cref="Hook"/> is set; answered by <c>result</c> or <c>error</c>, with any number of <c>log</c>
+/// and <c>violation</c> frames before), <c>cancel</c>,
 /// <c>shutdown</c>. A runner serves one call at a time.
 /// </remarks>
 internal sealed class SandboxMessage
@@ -38,6 +39,13 @@ internal sealed class SandboxMessage
 
     // execute
     public JsonObject? Inputs { get; set; }
+
+    /// <summary>
+    /// For <c>execute</c>: a lifecycle hook to call instead of <c>ExecuteAsync</c> (<c>install</c>, <c>uninstall</c>,
+    /// <c>enable</c>, <c>disable</c>), answered by a <c>result</c> with an empty output. What the hook prints arrives as
+    /// <c>log</c> frames before the answer (hooks have no context logger).
+    /// </summary>
+    public string? Hook { get; set; }
     public CallFields? Context { get; set; }
     public int CpuSeconds { get; set; }
 

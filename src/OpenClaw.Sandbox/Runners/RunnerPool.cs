@@ -14,6 +14,7 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
 {
     private readonly ConcurrentDictionary<RunnerSpec, SpecPool> _pools = new();
     private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<RunnerProcess, SpecPool> _owners = new();
     private readonly CancellationTokenSource _disposing = new();
     private readonly ProcessLauncher _launcher = new();
     private long _started;
@@ -36,7 +37,7 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
         Interlocked.Increment(ref pool.Alive);
         try
         {
-            var runner = await StartAsync(spec, cancellationToken).ConfigureAwait(false);
+            var runner = await StartAsync(spec, pool, cancellationToken).ConfigureAwait(false);
             Replenish(spec, pool);
             return runner;
         }
@@ -50,6 +51,12 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
     /// <summary>Gives a runner back after a call: kept warm if it may serve again and the pool has room, retired otherwise.</summary>
     public void Release(RunnerSpec spec, RunnerProcess runner)
     {
+        // A runner of an evicted pool (its plugin's files were removed or replaced) never serves again.
+        if (_owners.TryGetValue(runner, out var owner) && owner.Evicted)
+        {
+            Retire(runner);
+            return;
+        }
         var pool = _pools.GetOrAdd(spec, static s => new SpecPool());
         var keep = !_disposing.IsCancellationRequested
             && runner.CallsServed < options.MaxCallsPerRunner
@@ -73,7 +80,7 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
         while (Volatile.Read(ref pool.Alive) < options.RunnersPerPlugin)
         {
             Interlocked.Increment(ref pool.Alive);
-            starts.Add(StartAsync(spec, cancellationToken));
+            starts.Add(StartAsync(spec, pool, cancellationToken));
         }
         foreach (var start in starts)
         {
@@ -105,13 +112,15 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
     {
         try
         {
-            var runner = await StartAsync(spec, _disposing.Token).ConfigureAwait(false);
-            if (_disposing.IsCancellationRequested)
+            var runner = await StartAsync(spec, pool, _disposing.Token).ConfigureAwait(false);
+            if (_disposing.IsCancellationRequested || pool.Evicted)
             {
                 await runner.DisposeAsync().ConfigureAwait(false);
                 return;
             }
             pool.Idle.Enqueue(runner);
+            // Evicted between the check and the enqueue: nobody else will empty this pool.
+            if (pool.Evicted) DrainIdle(pool);
         }
         catch (Exception e) when (e is RunnerStartException or OperationCanceledException)
         {
@@ -119,6 +128,30 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
             Interlocked.Decrement(ref pool.Alive);
             if (e is RunnerStartException) logger.LogWarning("Could not start a warm sandbox runner for {Plugin}: {Error}", spec.PluginName, e.Message);
         }
+    }
+
+    /// <summary>Retires the runners of every pool whose plugin assembly is <paramref name="assemblyPath"/>; busy ones when released.</summary>
+    public void Evict(string assemblyPath)
+    {
+        foreach (var (spec, pool) in _pools)
+        {
+            if (!string.Equals(spec.AssemblyPath, assemblyPath, StringComparison.Ordinal)) continue;
+            if (!_pools.TryRemove(new KeyValuePair<RunnerSpec, SpecPool>(spec, pool))) continue;
+            pool.Evicted = true;
+            DrainIdle(pool);
+        }
+    }
+
+    private void DrainIdle(SpecPool pool)
+    {
+        while (pool.Idle.TryDequeue(out var runner)) Retire(runner);
+    }
+
+    private async Task<RunnerProcess> StartAsync(RunnerSpec spec, SpecPool pool, CancellationToken cancellationToken)
+    {
+        var runner = await StartAsync(spec, cancellationToken).ConfigureAwait(false);
+        _owners.AddOrUpdate(runner, pool);
+        return runner;
     }
 
     private async Task<RunnerProcess> StartAsync(RunnerSpec spec, CancellationToken cancellationToken)
@@ -178,5 +211,8 @@ internal sealed class RunnerPool(LaunchPlan plan, SandboxOptions options, ILogge
 
         /// <summary>Runners idle, busy or starting.</summary>
         public int Alive;
+
+        /// <summary>Removed by <see cref="Evict"/>: its runners are retired instead of kept.</summary>
+        public volatile bool Evicted;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime;
+using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Sqlite;
 
 namespace OpenClaw.Server.Hosting;
@@ -27,20 +28,45 @@ public static class OpenClawComposition
         var options = section.Get<OpenClawServerOptions>() ?? new OpenClawServerOptions();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
 
-        // Made by a factory so the container disposes it (releasing the folder) with the app; an instance handed to
-        // AddSingleton is never disposed, and a second host in the same process could never open the folder again.
-        builder.Services.AddSingleton(_ => DataDirectoryLock.Acquire(dataDirectory));
-        builder.Services.AddHostedService<DataDirectoryLockService>();
-        builder.Services.AddOpenClawSqlite(sqlite =>
+        bool postgres = options.Storage == "postgres";
+        if (postgres)
         {
-            sqlite.DataSource = Path.Combine(dataDirectory, "openclaw.db");
-            sqlite.Synchronous = options.SqliteSynchronous;
-        });
+            var connectionString = options.PostgresConnectionString ?? builder.Configuration.GetConnectionString("OpenClaw");
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException("OpenClaw:Storage is 'postgres' but neither OpenClaw:PostgresConnectionString nor ConnectionStrings:OpenClaw is set.");
+            builder.Services.AddOpenClawPostgres(pg =>
+            {
+                pg.ConnectionString = connectionString;
+                pg.ListenForTasks = options.Role is "all" or "worker";
+            });
+        }
+        else
+        {
+            if (options.Role != "all")
+                throw new InvalidOperationException($"OpenClaw:Role '{options.Role}' needs OpenClaw:Storage 'postgres': the embedded database belongs to one process.");
+
+            // Made by a factory so the container disposes it (releasing the folder) with the app; an instance handed to
+            // AddSingleton is never disposed, and a second host in the same process could never open the folder again.
+            builder.Services.AddSingleton(_ => DataDirectoryLock.Acquire(dataDirectory));
+            builder.Services.AddHostedService<DataDirectoryLockService>();
+            builder.Services.AddOpenClawSqlite(sqlite =>
+            {
+                sqlite.DataSource = Path.Combine(dataDirectory, "openclaw.db");
+                sqlite.Synchronous = options.SqliteSynchronous;
+            });
+        }
         builder.Services.AddOpenClawRuntime(runtime =>
         {
             runtime.WorkerConcurrency = options.WorkerConcurrency;
-            runtime.ReleaseAllLeasesOnStart = true;
+            runtime.RunWorkers = options.Role is "all" or "worker";
+            runtime.RunReaper = options.Role != "api";
+            // Only the embedded database has a sole owner whose earlier leases are known dead at start.
+            runtime.ReleaseAllLeasesOnStart = !postgres;
             foreach (var name in options.ExposedEnvironmentVariables) runtime.ExposedEnvironmentVariables.Add(name);
+            if (options.Runtime.LeaseDuration is { } lease) runtime.LeaseDuration = lease;
+            if (options.Runtime.LeaseRenewInterval is { } renew) runtime.LeaseRenewInterval = renew;
+            if (options.Runtime.ReaperInterval is { } reaper) runtime.ReaperInterval = reaper;
+            if (options.Runtime.SafetyPollInterval is { } poll) runtime.SafetyPollInterval = poll;
         });
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));

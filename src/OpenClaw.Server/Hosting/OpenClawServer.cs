@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
 
 namespace OpenClaw.Server.Hosting;
@@ -13,22 +14,29 @@ public static class OpenClawServer
         builder.AddOpenClaw();
 
         var app = builder.Build();
-        // Take the data folder now: a second process on the same folder fails here, before anything touches the database.
-        try
+        var options = app.Services.GetRequiredService<IOptions<OpenClawServerOptions>>().Value;
+        if (options.Storage == "sqlite")
         {
-            app.Services.GetRequiredService<DataDirectoryLock>();
-        }
-        catch
-        {
-            ((IDisposable)app).Dispose();
-            throw;
+            // Take the data folder now: a second process on the same folder fails here, before anything touches the database.
+            try
+            {
+                app.Services.GetRequiredService<DataDirectoryLock>();
+            }
+            catch
+            {
+                ((IDisposable)app).Dispose();
+                throw;
+            }
         }
         app.UseExceptionHandler();
+        app.UseMiddleware<ApiVersioningMiddleware>();
+        // Explicitly after versioning: it rewrites unversioned paths, and routing must see the rewritten one.
+        app.UseRouting();
         app.UseStatusCodePages();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapOpenClawApi();
+        if (options.ServesApi) app.MapOpenClawApi();
         return app;
     }
 }

@@ -9,9 +9,36 @@ public sealed class OpenClawServerOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary><c>sqlite</c> (embedded, one process, the default) or <c>postgres</c> (many processes, scale-out).</summary>
+    [RegularExpression("^(sqlite|postgres)$")]
+    public string Storage { get; set; } = "sqlite";
+
+    /// <summary>The PostgreSQL connection string when <see cref="Storage"/> is <c>postgres</c>; <c>ConnectionStrings:OpenClaw</c> also works.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>
+    /// What this process does: <c>all</c> (default), <c>api</c> (HTTP API; commits starts and cancels, runs no steps),
+    /// <c>worker</c> (runs steps, requeues those of dead workers; health endpoints only) or <c>scheduler</c> (requeues
+    /// dead workers' steps; health endpoints only). Roles other than <c>all</c> need PostgreSQL.
+    /// </summary>
+    [RegularExpression("^(all|api|worker|scheduler)$")]
+    public string Role { get; set; } = "all";
+
+    /// <summary>Whether this process serves the REST API.</summary>
+    public bool ServesApi => Role is "all" or "api";
+
+    /// <summary>The date API v1 stops being served, announced on every v1 answer in <c>X-API-Sunset</c>.</summary>
+    public DateTimeOffset ApiV1Sunset { get; set; } = new(2027, 6, 30, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Steps run at once by this process.</summary>
     [Range(1, 10_000)]
     public int WorkerConcurrency { get; set; } = 64;
+
+    /// <summary>
+    /// Lease and polling timings of the durable executor (section <c>OpenClaw:Runtime</c>, e.g.
+    /// <c>OpenClaw__Runtime__LeaseDuration=00:00:05</c>); unset ones keep the runtime's defaults.
+    /// </summary>
+    public OpenClawRuntimeTimings Runtime { get; set; } = new();
 
     /// <summary>Largest accepted request body, in bytes.</summary>
     [Range(1024, 1L << 30)]
@@ -23,4 +50,20 @@ public sealed class OpenClawServerOptions
     /// <summary><c>FULL</c> (default: a committed step survives power loss) or <c>NORMAL</c> (survives a process crash only; faster).</summary>
     [RegularExpression("^(FULL|NORMAL)$")]
     public string SqliteSynchronous { get; set; } = "FULL";
+}
+
+/// <summary>Optional overrides of <c>OpenClaw.Runtime.RuntimeOptions</c> timings; null keeps the runtime's default.</summary>
+public sealed class OpenClawRuntimeTimings
+{
+    /// <summary>How long a claimed task stays a worker's without a heartbeat (default 30 s).</summary>
+    public TimeSpan? LeaseDuration { get; set; }
+
+    /// <summary>How often held leases are renewed (default 10 s); must be shorter than the lease.</summary>
+    public TimeSpan? LeaseRenewInterval { get; set; }
+
+    /// <summary>How often expired leases of dead workers are looked for (default 5 s).</summary>
+    public TimeSpan? ReaperInterval { get; set; }
+
+    /// <summary>The longest a dispatcher sleeps without checking the queue (default 5 s).</summary>
+    public TimeSpan? SafetyPollInterval { get; set; }
 }
