@@ -27,12 +27,12 @@ public static class BuiltInPlugins
     /// <param name="scrapingOptions">Where Chromium is and how it starts, for <c>web-scraping</c>'s browser mode.</param>
     /// <remarks>
     /// <para>The plugins are safe to call concurrently, so one instance of each serves every step. <c>web-scraping</c>
-    /// keeps one Chromium for the process once browser mode is used: dispose the plugins that implement
-    /// <see cref="IAsyncDisposable"/> when the host stops.</para>
+    /// keeps one Chromium for the process once browser mode is used: dispose the returned <see cref="PluginSet"/> when the
+    /// host stops (registered through a factory, the container does).</para>
     /// <para><c>code</c> is not here: it runs user code, see <see cref="CreateSandboxed"/>.</para>
     /// </remarks>
-    public static IReadOnlyList<Plugin> Create(IHttpClientFactory? httpClientFactory = null, WebScrapingOptions? scrapingOptions = null) =>
-    [
+    public static PluginSet Create(IHttpClientFactory? httpClientFactory = null, WebScrapingOptions? scrapingOptions = null) =>
+        new([
         httpClientFactory is null ? new HttpRequestPlugin() : new HttpRequestPlugin(httpClientFactory),
         httpClientFactory is null
             ? new WebScrapingPlugin(SharedHttpClient.Instance, scrapingOptions)
@@ -44,7 +44,7 @@ public static class BuiltInPlugins
         new ObjectStoragePlugin(),
         new LogPlugin(),
         new NoopPlugin(),
-    ];
+        ]);
 
     /// <summary>Creates the plugins that run user code and so must only run inside the sandbox runner: <c>code</c>.</summary>
     /// <remarks>

@@ -126,9 +126,25 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
             $"{Executions} executions, {TotalTasks} tasks finished in {elapsed.TotalSeconds:0.0} s: {TotalTasks / elapsed.TotalSeconds:N0} tasks/s " +
             $"({Executions / elapsed.TotalSeconds:N0} executions/s) with 3 workers, then 2 after the SIGKILL, then 1 after the SIGTERM"));
 
+        PrintWarnings();
         await AssertEveryExecutionAndTaskSucceededAsync();
         await AssertOneSucceededAttemptPerTaskAsync(inFlightAtKill);
         await AssertSideEffectsExactlyOnceExceptInFlightAsync(inFlightAtKill);
+    }
+
+    /// <summary>What the processes warned about (lease expiries, conflicts), counted by message with numbers masked.</summary>
+    private void PrintWarnings()
+    {
+        foreach (var process in _processes)
+        {
+            var lines = process.Output.Split('\n');
+            var messages = lines.Select((line, i) => (line, i))
+                .Where(x => x.line.StartsWith("warn:", StringComparison.Ordinal) || x.line.StartsWith("fail:", StringComparison.Ordinal))
+                .Select(x => x.i + 1 < lines.Length ? System.Text.RegularExpressions.Regex.Replace(lines[x.i + 1].Trim(), "[0-9a-f-]{8,}|[0-9]+", "#") : "")
+                .GroupBy(m => m, StringComparer.Ordinal)
+                .Select(g => $"{g.Count()} x {g.Key}");
+            output.WriteLine($"{process.Role} {process.ProcessId}: {string.Join("; ", messages)}");
+        }
     }
 
     private RoleProcess Start(string role)

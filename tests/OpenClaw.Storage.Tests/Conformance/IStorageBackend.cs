@@ -3,7 +3,7 @@ using OpenClaw.Core.Storage;
 namespace OpenClaw.Storage.Tests.Conformance;
 
 /// <summary>
-/// One backend under test: the three stores over one fresh, empty database. A backend project (SQLite, PostgreSQL)
+/// One backend under test: the stores over one fresh, empty database. A backend project (SQLite, PostgreSQL)
 /// implements this once and subclasses each conformance suite with a factory for it.
 /// </summary>
 public interface IStorageBackend : IAsyncDisposable
@@ -13,6 +13,8 @@ public interface IStorageBackend : IAsyncDisposable
     IWorkflowStore Workflows { get; }
 
     IExecutionQueries Queries { get; }
+
+    IPluginStore Plugins { get; }
 
     /// <summary>Another node over the same database (its own connections), as a second process would have.</summary>
     Task<IStorageBackend> OpenPeerAsync();

@@ -17,6 +17,7 @@ public sealed class PostgresBackend : IStorageBackend
         Executions = new PostgresExecutionStore(database);
         Workflows = new PostgresWorkflowStore(database);
         Queries = new PostgresExecutionQueries(database);
+        Plugins = new PostgresPluginStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -28,6 +29,8 @@ public sealed class PostgresBackend : IStorageBackend
     public IWorkflowStore Workflows { get; }
 
     public IExecutionQueries Queries { get; }
+
+    public IPluginStore Plugins { get; }
 
     public static async Task<PostgresBackend> CreateAsync()
     {
@@ -66,6 +69,12 @@ public sealed class PostgresWorkflowStoreTests : WorkflowStoreConformanceTests
 
 [RequiresPostgres]
 public sealed class PostgresExecutionQueriesTests : ExecutionQueriesConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresPluginStoreTests : PluginStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }

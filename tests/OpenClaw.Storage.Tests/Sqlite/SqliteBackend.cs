@@ -16,6 +16,7 @@ public sealed class SqliteBackend : IStorageBackend
         Executions = new SqliteExecutionStore(database);
         Workflows = new SqliteWorkflowStore(database);
         Queries = new SqliteExecutionQueries(database);
+        Plugins = new SqlitePluginStore(database);
     }
 
     public SqliteDatabase Database { get; }
@@ -25,6 +26,8 @@ public sealed class SqliteBackend : IStorageBackend
     public IWorkflowStore Workflows { get; }
 
     public IExecutionQueries Queries { get; }
+
+    public IPluginStore Plugins { get; }
 
     /// <summary>A unique folder under the temp directory; tests run in parallel and never share a file.</summary>
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "openclaw-storage-tests", Guid.NewGuid().ToString("N"));
@@ -74,6 +77,11 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreConformanceTests
 }
 
 public sealed class SqliteExecutionQueriesTests : ExecutionQueriesConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqlitePluginStoreTests : PluginStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }
