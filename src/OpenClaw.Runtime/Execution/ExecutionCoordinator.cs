@@ -193,6 +193,9 @@ public sealed partial class ExecutionCoordinator
                 case StartChildCommand child:
                     entry = await StartChildAsync(child, effects, work, cancellationToken).ConfigureAwait(false);
                     break;
+                case StartErrorWorkflowCommand errorWorkflow:
+                    entry = await StartErrorWorkflowAsync(errorWorkflow, effects, cancellationToken).ConfigureAwait(false);
+                    break;
                 case StepResultCommand result:
                     entry = await GetAsync(result.ExecutionId, work, cancellationToken).ConfigureAwait(false);
                     if (entry is null) break;
@@ -255,8 +258,62 @@ public sealed partial class ExecutionCoordinator
         return entry;
     }
 
+    /// <summary>
+    /// Starts a failed execution's error workflow (<c>on_failure_workflow</c>) in the same commit as the failure, so a
+    /// crash cannot record the one without the other. The error workflow receives the failure as its input
+    /// <c>failure</c> when it declares one. An error workflow's own failure starts nothing, so two workflows naming
+    /// each other cannot loop.
+    /// </summary>
+    private async Task<Entry?> StartErrorWorkflowAsync(StartErrorWorkflowCommand command, TransitionEffects effects, CancellationToken cancellationToken)
+    {
+        var failed = command.Failed;
+        WorkflowPlan plan;
+        try
+        {
+            plan = await _plans.GetCurrentAsync(failed.TenantId, command.WorkflowId, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowNotFoundException ex)
+        {
+            LogErrorWorkflowNotStarted(failed.Id, command.WorkflowId, ex.Message);
+            return null;
+        }
+        var supplied = new JsonObject();
+        if (plan.Definition.Inputs.Any(i => i.Name == "failure"))
+        {
+            supplied["failure"] = new JsonObject
+            {
+                ["execution_id"] = failed.Id.ToString(),
+                ["workflow_id"] = failed.WorkflowId,
+                ["workflow_version"] = failed.WorkflowVersion,
+                ["error"] = failed.Error,
+                ["failed_at"] = failed.CompletedAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["inputs"] = JsonNode.Parse(failed.Inputs.GetRawText()),
+            };
+        }
+        var (inputs, errors) = WorkflowValidator.BindInputs(plan.Definition, supplied);
+        if (errors.Count > 0)
+        {
+            LogErrorWorkflowNotStarted(failed.Id, command.WorkflowId, string.Join("; ", errors));
+            return null;
+        }
+        var state = ExecutionState.CreateNew(Guid.CreateVersion7(), failed.TenantId, command.WorkflowId, plan.StoredVersion,
+            JsonSerializer.SerializeToElement(inputs), failed.Priority, ErrorWorkflowTrigger, failed.CreatedBy, _time.GetUtcNow());
+        var entry = new Entry(state, plan);
+        _cache[state.Id] = entry;
+        _engine.Start(state, plan, effects);
+        return entry;
+    }
+
+    /// <summary>The trigger recorded on executions started as error workflows.</summary>
+    public const string ErrorWorkflowTrigger = "error-workflow";
+
     private static void Collect(Entry entry, TransitionEffects effects, BatchWork work)
     {
+        if (effects.Completed is { Status: ExecutionStatus.Failed } && entry.Plan.Definition.OnFailureWorkflow is { } errorWorkflow
+            && entry.State.Trigger != ErrorWorkflowTrigger)
+        {
+            work.Queue.Enqueue(new StartErrorWorkflowCommand(entry.State, errorWorkflow));
+        }
         foreach (var run in effects.Dispatch) work.Dispatch.Add((entry, run));
         work.CancelTasks.AddRange(effects.CancelTasks);
         foreach (var child in effects.StartChildren) work.Queue.Enqueue(new StartChildCommand(entry.State, child));
@@ -366,6 +423,9 @@ public sealed partial class ExecutionCoordinator
             work.Queue.Enqueue(new ChildCompletedCommand(parent, e.ParentStepKey!, new ExecutionOutcome(ExecutionStatus.Failed, null, error)));
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} failed but its error workflow '{WorkflowId}' could not start: {Reason}")]
+    private partial void LogErrorWorkflowNotStarted(Guid executionId, string workflowId, string reason);
+
     private void Evict(IEnumerable<Guid> ids)
     {
         foreach (var id in ids.ToList()) _cache.Remove(id);
@@ -417,6 +477,8 @@ public sealed partial class ExecutionCoordinator
 
         public override void Fail(Exception exception) => Done.TrySetException(exception);
     }
+
+    private sealed record StartErrorWorkflowCommand(ExecutionState Failed, string WorkflowId) : Command;
 
     private sealed record StartChildCommand(ExecutionState Parent, ChildExecutionStart Start) : Command;
 
