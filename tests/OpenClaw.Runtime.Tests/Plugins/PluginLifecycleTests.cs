@@ -132,12 +132,17 @@ public sealed class PluginLifecycleTests(GreeterPackages packages)
         Assert.Equal("1.0.0", pinned.Execution.Outputs!.Value.GetProperty("version").GetString());
         Assert.Equal("2.0.0", floating.Execution.Outputs!.Value.GetProperty("version").GetString());
 
-        // Installing the same or an older version again is not an upgrade.
+        // The same version again is refused as installed; an older one is not an upgrade.
         await using (var package = packages.OpenV1())
         {
-            var refused = await Assert.ThrowsAsync<PluginRegistryException>(() => host.Registry.UpgradeAsync(package));
-            Assert.Equal(PluginRegistryErrorCodes.NotAnUpgrade, refused.Code);
+            var refused = await Assert.ThrowsAsync<PluginPackageException>(() => host.Registry.UpgradeAsync(package));
+            Assert.Equal(PluginPackageErrorCodes.AlreadyInstalled, Assert.Single(refused.Errors).Code);
         }
+        var older = TestPackages.EditManifest(await File.ReadAllBytesAsync(packages.V1), m => m["version"] = "0.9.0");
+        var notAnUpgrade = await Assert.ThrowsAsync<PluginRegistryException>(() => host.Registry.UpgradeAsync(new MemoryStream(older)));
+        Assert.Equal(PluginRegistryErrorCodes.NotAnUpgrade, notAnUpgrade.Code);
+        Assert.Equal("greeter 0.9.0 is not newer than the installed 2.0.0.", notAnUpgrade.Message);
+        Assert.Equal(2, (await host.Store.ListAsync("default")).Count);
     }
 
     [SandboxFact]

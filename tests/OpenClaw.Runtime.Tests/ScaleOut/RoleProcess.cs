@@ -37,6 +37,8 @@ internal sealed class RoleProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>
     /// Matches the lease owner (and attempt worker id) this process writes: the runtime's node id is
     /// <c>{machine}-{pid}-{random}</c>, and <c>dotnet app.dll</c> runs the app in the host's own process.

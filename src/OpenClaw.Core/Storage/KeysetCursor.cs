@@ -2,21 +2,23 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 
-namespace OpenClaw.Storage.Postgres;
+namespace OpenClaw.Core.Storage;
 
 /// <summary>
 /// The opaque page cursor: the sort key (a unix-millisecond time and an id) of the last row returned, base64url-encoded.
-/// Keyset paging stays fast on deep pages and does not skip or repeat rows when new ones are inserted meanwhile.
+/// Keyset paging stays fast on deep pages and does not skip or repeat rows when new ones are inserted meanwhile. Shared
+/// by every backend, so a cursor means the same whichever database produced it.
 /// </summary>
-/// <remarks>The same encoding as the SQLite backend's (a copy: the type is internal to each backend), so cursors mean the same on both.</remarks>
-internal static class KeysetCursor
+public static class KeysetCursor
 {
     /// <summary>Lists return at most this many rows per page, whatever the caller asks for.</summary>
     public const int MaxLimit = 1000;
 
+    /// <summary>Encodes the sort key of the last row of a page.</summary>
     public static string Encode(long time, string id) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{time.ToString(CultureInfo.InvariantCulture)}:{id}"));
 
+    /// <summary>Decodes a cursor made by <see cref="Encode"/>.</summary>
     /// <exception cref="ArgumentException">The cursor was not produced by <see cref="Encode"/>.</exception>
     public static (long Time, string Id) Decode(string cursor)
     {
@@ -37,6 +39,7 @@ internal static class KeysetCursor
         throw new ArgumentException("The paging cursor is not valid; pass back the NextCursor of a previous page unchanged.", nameof(cursor));
     }
 
+    /// <summary>The page size to use for a requested <paramref name="limit"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is less than 1.</exception>
     public static int ClampLimit(int limit)
     {
