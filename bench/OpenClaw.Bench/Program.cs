@@ -7,7 +7,7 @@ var options = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.WriteLine("""
-        usage: OpenClaw.Bench <engine|durable|commit|fsync|all> [options]
+        usage: OpenClaw.Bench <engine|durable|commit|fsync|all|queue|latency> [options]
           --sync FULL,NORMAL        SQLite synchronous modes to run (durable, commit)
           --concurrency 1,16,64     closed-loop starters (durable)
           --workers 64              worker slots (durable)
@@ -16,6 +16,10 @@ if (options is null)
           --seconds 10              measured time per point (durable, commit)
           --warmup 3                warm-up seconds per point (durable)
           --executions 200000       executions measured (engine)
+          --storage sqlite,postgres backends (queue)
+          --postgres "Host=..."     an existing PostgreSQL server (role with CREATEDB) instead of a throwaway cluster
+          --interval 20             milliseconds between trickled starts (latency)
+          --clients 1,8             concurrent enqueue/claim/complete loops (queue)
         """);
     return 2;
 }
@@ -35,16 +39,22 @@ if (options.Scenario is "durable" or "all")
             await DurableBenchmark.RunAsync(sync, concurrency, options.Workers, options.Warmup, options.Duration);
     }
 }
+if (options.PostgresConnectionString is { } postgres) BenchPostgres.UseServer(postgres);
+if (options.Scenario is "queue")
+{
+    foreach (var storage in options.Storage) await QueueBenchmark.RunAsync(storage, options.Batches, options.Clients, options.Duration);
+}
+if (options.Scenario is "latency") await LatencyBenchmark.RunAsync(options.Interval, options.Duration);
 MachineInfo.PrintLoad("after");
 return 0;
 
 internal sealed record BenchOptions(
     string Scenario, string[] Sync, int[] Concurrency, int Workers, int[] Batches, TimeSpan Duration, TimeSpan Warmup, int Executions,
-    bool Version7ExecutionIds = false)
+    bool Version7ExecutionIds = false, string[]? StorageList = null, string? PostgresConnectionString = null, double IntervalMs = 20, int[]? ClientList = null)
 {
     public static BenchOptions? Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("engine" or "durable" or "commit" or "fsync" or "all")) return null;
+        if (args.Length == 0 || args[0] is not ("engine" or "durable" or "commit" or "fsync" or "all" or "queue" or "latency")) return null;
         var o = new BenchOptions(args[0], ["FULL", "NORMAL"], [1, 16, 64, 256], 64, [1, 16, 128],
             TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), 200_000);
         for (int i = 1; i + 1 < args.Length; i += 2)
@@ -65,11 +75,21 @@ internal sealed record BenchOptions(
                     _ => throw new ArgumentException("--execution-ids must be v4 or v7"),
                 } },
                 "--executions" => o with { Executions = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--storage" => o with { StorageList = value.ToLowerInvariant().Split(',') },
+                "--postgres" => o with { PostgresConnectionString = value },
+                "--clients" => o with { ClientList = Ints(value) },
+                "--interval" => o with { IntervalMs = double.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
         return o;
     }
+
+    public string[] Storage => StorageList ?? ["sqlite", "postgres"];
+
+    public int[] Clients => ClientList ?? [1, 8];
+
+    public TimeSpan Interval => TimeSpan.FromMilliseconds(IntervalMs);
 
     private static int[] Ints(string value) => value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 }

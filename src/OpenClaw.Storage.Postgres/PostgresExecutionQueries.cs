@@ -150,4 +150,19 @@ public sealed class PostgresExecutionQueries : IExecutionQueries
 
         return new Page<ExecutionRecord>(items, next);
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<TaskPriority, long>> CountQueuedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT priority, count(*) FROM tasks WHERE status = 'queued' GROUP BY priority;", connection);
+        var counts = new Dictionary<TaskPriority, long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[(TaskPriority)reader.GetInt16(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
 }

@@ -140,4 +140,20 @@ public sealed class SqliteExecutionQueries : IExecutionQueries
 
         return new Page<ExecutionRecord>(items, next);
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<TaskPriority, long>> CountQueuedAsync(CancellationToken cancellationToken = default)
+    {
+        using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
+        using var command = lease.Connection.CreateCommand();
+        command.CommandText = "SELECT priority, count(*) FROM tasks WHERE status = 'queued' GROUP BY priority;";
+        var counts = new Dictionary<TaskPriority, long>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            counts[(TaskPriority)reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
 }

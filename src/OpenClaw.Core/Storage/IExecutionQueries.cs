@@ -8,6 +8,13 @@ public interface IExecutionQueries
 
     /// <summary>Lists executions, newest first.</summary>
     Task<Page<ExecutionRecord>> ListAsync(ExecutionQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Queued tasks per priority, across all tenants (the operator's queue-depth gauge).</summary>
+    /// <remarks>
+    /// Counts every task in status <c>queued</c>, including those not yet due (delays, retry backoff); priorities with
+    /// no queued task are absent from the result.
+    /// </remarks>
+    Task<IReadOnlyDictionary<TaskPriority, long>> CountQueuedAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>An execution with its step history.</summary>

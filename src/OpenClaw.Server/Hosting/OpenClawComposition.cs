@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime;
+using OpenClaw.Server.Observability;
 using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Sqlite;
 
@@ -55,6 +56,8 @@ public static class OpenClawComposition
                 sqlite.Synchronous = options.SqliteSynchronous;
             });
         }
+        // Before the runtime: its execution listener must subscribe before executions run.
+        builder.Services.AddOpenClawMetrics(dataDirectory);
         builder.Services.AddOpenClawRuntime(runtime =>
         {
             runtime.WorkerConcurrency = options.WorkerConcurrency;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
+using OpenClaw.Server.Observability;
 
 namespace OpenClaw.Server.Hosting;
 
@@ -28,14 +29,17 @@ public static class OpenClawServer
                 throw;
             }
         }
+        app.UseOpenClawHttpMetrics();
         app.UseExceptionHandler();
         app.UseMiddleware<ApiVersioningMiddleware>();
         // Explicitly after versioning: it rewrites unversioned paths, and routing must see the rewritten one.
         app.UseRouting();
+        app.UseOpenClawRouteCapture();
         app.UseStatusCodePages();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenClawMetrics();
         if (options.ServesApi) app.MapOpenClawApi();
         return app;
     }

@@ -202,8 +202,14 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
             if (DateTime.UtcNow > until)
             {
                 var byStatus = await QueryAsync("SELECT status || ' ' || count(*) FROM tasks GROUP BY status", r => r.GetString(0));
+                var stuck = await QueryAsync(
+                    "SELECT t.step_key || ' ' || t.status || ' attempt ' || t.retry_count || ' owner ' || coalesce(t.lease_owner, '-') || " +
+                    "' lease in ' || coalesce(extract(epoch FROM t.lease_expires_at - now())::text, '-') || ' s; execution ' || e.status || ' rev ' || e.revision || " +
+                    "' attempts ' || (SELECT count(*) FROM task_attempts a WHERE a.task_id = t.id) " +
+                    "FROM tasks t JOIN workflow_executions e ON e.id = t.execution_id WHERE t.status NOT IN ('succeeded') LIMIT 5", r => r.GetString(0));
+                PrintWarnings();
                 throw new TimeoutException($"{unfinished} of {all} executions unfinished after {RunDeadline.TotalSeconds:0} s; tasks: " +
-                    $"[{string.Join(", ", byStatus)}]. Last worker's output:\n{lastWorker.Output}");
+                    $"[{string.Join(", ", byStatus)}]; e.g. [{string.Join("; ", stuck)}]. Last worker's output:\n{lastWorker.Output}");
             }
             await Task.Delay(100);
         }

@@ -133,4 +133,31 @@ public abstract class ExecutionQueriesConformanceTests : StorageConformanceTests
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Queries.ListAsync(new ExecutionQuery("default", Cursor: "%%%")));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Queries.ListAsync(new ExecutionQuery("default", Limit: -1)));
     }
+
+    [Fact]
+    public async Task CountQueued_CountsQueuedTasksPerPriorityAcrossTenants_IncludingOnesNotYetDue()
+    {
+        var e1 = Execution(tenantId: "t1");
+        var e2 = Execution(tenantId: "t2");
+        await Commit(
+            Create(
+                e1,
+                Step(e1, "a", priority: TaskPriority.High),
+                Step(e1, "b", priority: TaskPriority.High, runAt: T0.AddDays(1)),
+                Step(e1, "c", StepRunStatus.Running, priority: TaskPriority.High),
+                Step(e1, "d", StepRunStatus.Succeeded, priority: TaskPriority.Low)),
+            Create(e2, Step(e2, "a", priority: TaskPriority.Low), Step(e2, "b", StepRunStatus.Waiting)));
+
+        var counts = await Queries.CountQueuedAsync();
+
+        Assert.Equal(2, counts.Count);
+        Assert.Equal(2, counts[TaskPriority.High]);
+        Assert.Equal(1, counts[TaskPriority.Low]);
+    }
+
+    [Fact]
+    public async Task CountQueued_EmptyQueue_ReturnsNoEntries()
+    {
+        Assert.Empty(await Queries.CountQueuedAsync());
+    }
 }

@@ -154,7 +154,7 @@ public static class PluginProjectPacker
         }
     }
 
-    /// <summary>Copies the build output except the shared assemblies (and their docs and symbols) and any plugin.json.</summary>
+    /// <summary>Copies the build output except the shared assemblies (with their docs, symbols and deps files) and any plugin.json.</summary>
     private static void CopyPayload(string buildOutput, string payload)
     {
         foreach (var file in Directory.EnumerateFiles(buildOutput, "*", SearchOption.AllDirectories))
@@ -162,7 +162,7 @@ public static class PluginProjectPacker
             var relative = Path.GetRelativePath(buildOutput, file);
             var fileName = Path.GetFileName(file);
             if (relative == PluginManifest.FileName) continue;
-            if (SharedAssemblies.Any(a => fileName.StartsWith(a + ".", StringComparison.OrdinalIgnoreCase) && Path.GetExtension(fileName) is ".dll" or ".xml" or ".pdb")) continue;
+            if (SharedAssemblies.Any(a => fileName.StartsWith(a + ".", StringComparison.OrdinalIgnoreCase))) continue;
             var target = Path.Combine(payload, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);

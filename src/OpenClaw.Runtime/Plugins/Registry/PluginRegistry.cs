@@ -95,9 +95,12 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
         foreach (var nameFolder in Directory.EnumerateDirectories(_root))
         {
             var name = Path.GetFileName(nameFolder);
+            // Only what the registry could have written is removed, should the option point at a folder shared with other data.
+            if (!PluginManifest.IsValidName(name)) continue;
             foreach (var versionFolder in Directory.EnumerateDirectories(nameFolder))
             {
-                if (kept.Contains((name, Path.GetFileName(versionFolder)))) continue;
+                var version = Path.GetFileName(versionFolder);
+                if (kept.Contains((name, version)) || !SemanticVersion.TryParse(version, out _)) continue;
                 _logger.LogWarning("Removing {Folder}: no installed plugin owns it.", versionFolder);
                 TryDelete(versionFolder);
             }
