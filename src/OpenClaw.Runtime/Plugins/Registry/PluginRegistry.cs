@@ -26,7 +26,7 @@ namespace OpenClaw.Runtime.Plugins.Registry;
 /// </remarks>
 public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposable
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = false };
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
     private readonly IPluginStore _store;
     private readonly SandboxedPluginInvoker _sandbox;
@@ -451,12 +451,13 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
     {
         try
         {
-            var metadata = JsonNode.Parse(row.Metadata)!.AsObject();
-            var manifest = PluginManifest.Parse(metadata["manifest"]!.ToJsonString(), requireDigest: true);
+            if (JsonNode.Parse(row.Metadata) is not JsonObject metadata || metadata["manifest"] is not JsonObject manifestJson)
+                throw new InvalidOperationException("The metadata has no manifest object.");
+            var manifest = PluginManifest.Parse(manifestJson.ToJsonString(), requireDigest: true);
             var settings = metadata["settings"] as JsonObject ?? [];
             return new InstalledPlugin(manifest, row.Status, VersionFolder(row.Name, row.Version), (JsonObject)settings.DeepClone(), row.CreatedAt, row.UpdatedAt);
         }
-        catch (Exception e) when (e is JsonException or PluginPackageException or InvalidOperationException or NullReferenceException)
+        catch (Exception e) when (e is JsonException or PluginPackageException or InvalidOperationException)
         {
             _logger.LogError(e, "The row of plugin {Plugin} {Version} holds no readable manifest; the plugin is ignored until reinstalled.", row.Name, row.Version);
             return null;
@@ -464,7 +465,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
     }
 
     private static string Metadata(PluginManifest manifest, JsonObject settings) =>
-        new JsonObject { ["manifest"] = manifest.ToJson(), ["settings"] = settings.DeepClone() }.ToJsonString(Indented);
+        new JsonObject { ["manifest"] = manifest.ToJson(), ["settings"] = settings.DeepClone() }.ToJsonString(Compact);
 
     private string VersionFolder(string name, string version)
     {
