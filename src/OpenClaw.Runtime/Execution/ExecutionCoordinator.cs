@@ -197,16 +197,17 @@ public sealed partial class ExecutionCoordinator
                     entry = await StartErrorWorkflowAsync(errorWorkflow, effects, cancellationToken).ConfigureAwait(false);
                     break;
                 case StepResultCommand result:
-                    entry = await GetAsync(result.ExecutionId, work, cancellationToken).ConfigureAwait(false);
-                    if (entry is null) break;
-                    if (result.Failure is null)
-                        _engine.StepSucceeded(entry.State, entry.Plan, result.StepKey, result.Output!.Value, result.Attempt, effects);
-                    else
-                        _engine.StepFailed(entry.State, entry.Plan, result.StepKey, result.Failure, result.Attempt, effects);
+                    entry = await ApplyAsync(result.ExecutionId, work, e =>
+                    {
+                        if (result.Failure is null)
+                            _engine.StepSucceeded(e.State, e.Plan, result.StepKey, result.Output!.Value, result.Attempt, effects);
+                        else
+                            _engine.StepFailed(e.State, e.Plan, result.StepKey, result.Failure, result.Attempt, effects);
+                    }, cancellationToken).ConfigureAwait(false);
                     break;
                 case ChildCompletedCommand completed:
-                    entry = await GetAsync(completed.ParentId, work, cancellationToken).ConfigureAwait(false);
-                    if (entry is not null) _engine.ChildCompleted(entry.State, entry.Plan, completed.StepKey, completed.Outcome, effects);
+                    entry = await ApplyAsync(completed.ParentId, work,
+                        e => _engine.ChildCompleted(e.State, e.Plan, completed.StepKey, completed.Outcome, effects), cancellationToken).ConfigureAwait(false);
                     break;
                 case CancelCommand cancel:
                     entry = await GetAsync(cancel.ExecutionId, work, cancellationToken).ConfigureAwait(false);
@@ -224,6 +225,26 @@ public sealed partial class ExecutionCoordinator
             if (command is StartCommand) work.Results.Add((command, true));
             Collect(entry, effects, work);
         }
+    }
+
+    /// <summary>
+    /// Applies an event to an execution. A copy cached from an earlier batch may be stale when other processes share
+    /// the database (another node queued the step this result is for, or retried it): an event that changes nothing
+    /// against the cached copy is applied once more to a fresh load before it is dropped as stale. Without this a
+    /// result for a step this node has not seen would be ignored forever, rerun after every lease expiry.
+    /// </summary>
+    private async Task<Entry?> ApplyAsync(Guid executionId, BatchWork work, Action<Entry> apply, CancellationToken cancellationToken)
+    {
+        bool fromEarlierBatch = _cache.ContainsKey(executionId) && !work.Touched.ContainsKey(executionId);
+        var entry = await GetAsync(executionId, work, cancellationToken).ConfigureAwait(false);
+        if (entry is null) return null;
+        apply(entry);
+        if (!fromEarlierBatch || entry.State.HasChanges) return entry;
+
+        _cache.Remove(executionId);
+        entry = await GetAsync(executionId, work, cancellationToken).ConfigureAwait(false);
+        if (entry is not null) apply(entry);
+        return entry;
     }
 
     private async Task<Entry?> StartChildAsync(StartChildCommand command, TransitionEffects effects, BatchWork work, CancellationToken cancellationToken)
@@ -331,7 +352,7 @@ public sealed partial class ExecutionCoordinator
         foreach (var (entry, run) in work.Dispatch)
         {
             if (run.Status != StepRunStatus.Queued) continue;
-            if (run.RunAt <= now && _workers.TryReserve())
+            if (run.RunAt <= now && _options.RunWorkers && _workers.TryReserve())
             {
                 entry.State.LeaseLocally(run, _options.NodeId, leaseUntil, now);
                 work.LocalTasks.Add((entry, run));

@@ -12,7 +12,9 @@ public static class ApiRoutes
         {
             endpoints.MapGroup($"/api/{version}")
                 .MapWorkflowEndpoints()
-                .MapExecutionEndpoints();
+                .MapExecutionEndpoints()
+                .MapPluginEndpoints()
+                .MapMarketplaceEndpoints();
         }
         return endpoints;
     }

@@ -4,6 +4,10 @@ using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime;
+using OpenClaw.Runtime.Plugins.Marketplace;
+using OpenClaw.Runtime.Plugins.Registry;
+using OpenClaw.Sandbox;
+using OpenClaw.Server.Plugins;
 using OpenClaw.Server.Observability;
 using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Sqlite;
@@ -73,14 +77,49 @@ public static class OpenClawComposition
         });
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));
+        AddPlugins(builder, options, dataDirectory);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         ConfigureJsonConsoleLogs(builder);
-        builder.Services.AddHealthChecks().AddCheck<Api.DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<Api.DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<PluginsHealthCheck>("plugins", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>
+    /// Third-party plugins: the sandbox (<c>OpenClaw:Sandbox</c>), the registry over <c>&lt;data&gt;/plugins</c>, the
+    /// marketplace over <c>OpenClaw:Marketplace:Folders</c> and <c>OpenClaw:Marketplace:Servers</c>, and the security-event log.
+    /// </summary>
+    private static void AddPlugins(WebApplicationBuilder builder, OpenClawServerOptions options, string dataDirectory)
+    {
+        var configuration = builder.Configuration;
+        if (options.Plugins.MaxPackageBytes is < 1024)
+            throw new InvalidOperationException($"OpenClaw:Plugins:MaxPackageBytes is {options.Plugins.MaxPackageBytes}; it must be at least 1024 bytes.");
+        // Before the registry, which adds the sandbox without configuration otherwise.
+        builder.Services.AddOpenClawSandbox(configuration.GetSection("OpenClaw:Sandbox"));
+        builder.Services.AddSingleton<SecurityEventLog>();
+        builder.Services.AddSingleton<ISecurityEventSink>(sp => sp.GetRequiredService<SecurityEventLog>());
+        builder.Services.AddOpenClawPluginRegistry(registry =>
+        {
+            registry.PackagesDirectory = Path.Combine(dataDirectory, "plugins");
+            if (options.Plugins.MaxPackageBytes is { } max) registry.Limits = registry.Limits with { MaxPackageBytes = max };
+        });
+        var folders = configuration.GetSection("OpenClaw:Marketplace:Folders").Get<string[]>() ?? [];
+        var servers = configuration.GetSection("OpenClaw:Marketplace:Servers").Get<string[]>() ?? [];
+        builder.Services.AddOpenClawMarketplace(marketplace =>
+        {
+            foreach (var folder in folders) marketplace.Folders.Add(Path.GetFullPath(folder));
+            foreach (var server in servers)
+            {
+                if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                    throw new InvalidOperationException($"OpenClaw:Marketplace:Servers has '{server}', which is not an http(s) address.");
+                marketplace.Servers.Add(uri);
+            }
+        });
     }
 
     /// <summary>

@@ -44,12 +44,22 @@ public sealed class OpenClawServerOptions
     [Range(1024, 1L << 30)]
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Third-party plugin settings (section <c>OpenClaw:Plugins</c>).</summary>
+    public OpenClawPluginSettings Plugins { get; set; } = new();
+
     /// <summary>Environment variables workflows may read as <c>env.NAME</c>.</summary>
     public string[] ExposedEnvironmentVariables { get; set; } = [];
 
     /// <summary><c>FULL</c> (default: a committed step survives power loss) or <c>NORMAL</c> (survives a process crash only; faster).</summary>
     [RegularExpression("^(FULL|NORMAL)$")]
     public string SqliteSynchronous { get; set; } = "FULL";
+}
+
+/// <summary>Settings of the plugin registry the server hosts.</summary>
+public sealed class OpenClawPluginSettings
+{
+    /// <summary>Largest plugin package (zip) accepted by upload or download, in bytes (at least 1024); null keeps the registry's 64 MB.</summary>
+    public long? MaxPackageBytes { get; set; }
 }
 
 /// <summary>Optional overrides of <c>OpenClaw.Runtime.RuntimeOptions</c> timings; null keeps the runtime's default.</summary>
