@@ -44,7 +44,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LeaseExpiryReaper>();
         services.AddSingleton(sp => new InProcessPluginRegistry(sp.GetServices<Plugin>()));
         // Built-ins in process, plus the installed third-party plugins when AddOpenClawPluginRegistry registered the registry.
-        services.AddSingleton(sp => new CompositePluginResolver(sp.GetRequiredService<InProcessPluginRegistry>(), sp.GetService<PluginRegistry>()));
+        services.AddSingleton(sp => new CompositePluginResolver(
+            sp.GetRequiredService<InProcessPluginRegistry>(), sp.GetService<PluginRegistry>(), sp.GetServices<SandboxedBuiltInPlugin>()));
         services.AddSingleton<IPluginResolver>(sp => sp.GetRequiredService<CompositePluginResolver>());
         services.AddSingleton<IPluginCatalog>(sp => sp.GetRequiredService<CompositePluginResolver>());
         services.TryAddSingleton<ICredentialProvider>(sp => new ConfiguredCredentialProvider(sp.GetRequiredService<IConfiguration>()));

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.CodeAnalysis.Scripting.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Plugins.Sdk;
 
@@ -77,7 +78,12 @@ internal sealed class CSharpScripts(int capacity)
     private Compiled Compile(string code)
     {
         Interlocked.Increment(ref _compilations);
-        var script = CSharpScript.Create<object>(code, Options, typeof(CodeGlobals));
+        // Without a loader that knows this assembly, Roslyn loads a second copy of it into its own load context when the
+        // plugin itself lives in a non-default one (the sandbox runner's), and the globals no longer cast to CodeGlobals.
+        // Not disposed: the compiled delegate (cached) keeps loading through it.
+        var loader = new InteractiveAssemblyLoader();
+        loader.RegisterDependency(typeof(CodeGlobals).Assembly);
+        var script = CSharpScript.Create<object>(code, Options, typeof(CodeGlobals), loader);
         var errors = script.Compile().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
         if (!errors.IsEmpty) return new Compiled(null, DescribeErrors(errors));
         return new Compiled(script.CreateDelegate(), null);

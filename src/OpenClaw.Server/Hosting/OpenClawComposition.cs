@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime;
+using OpenClaw.Runtime.Plugins;
 using OpenClaw.Runtime.Plugins.Marketplace;
 using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Sandbox;
@@ -77,6 +78,8 @@ public static class OpenClawComposition
         });
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));
+        // Built-ins that run user code (`code`) are bound to the sandbox, never called in this process.
+        foreach (var plugin in BuiltInPlugins.CreateSandboxed()) builder.Services.AddSingleton(new SandboxedBuiltInPlugin(plugin));
         AddPlugins(builder, options, dataDirectory);
 
         builder.Services.AddProblemDetails();
