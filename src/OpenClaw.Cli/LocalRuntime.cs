@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenClaw.Plugins;
+using OpenClaw.Plugins.Storage;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime;
 using OpenClaw.Storage.Sqlite;
@@ -26,6 +27,7 @@ internal static class LocalRuntime
             o.DrainTimeout = TimeSpan.FromSeconds(5);
         });
         builder.Services.AddHttpClient();
+        builder.Services.AddSingleton<IPluginObjectStore>(new LocalFolderObjectStore(Path.Combine(dataDirectory, "objects")));
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));
         return builder.Build();
     }

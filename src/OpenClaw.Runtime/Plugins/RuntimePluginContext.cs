@@ -12,7 +12,8 @@ internal sealed class RuntimePluginContext(
     string idempotencyKey,
     ILogger logger,
     ICredentialProvider credentials,
-    CancellationToken cancellationToken) : PluginContext
+    CancellationToken cancellationToken,
+    IPluginObjectStore? objectStore = null) : PluginContext
 {
     public override CancellationToken CancellationToken => cancellationToken;
 
@@ -28,7 +29,7 @@ internal sealed class RuntimePluginContext(
 
     public override PluginConfig Config => PluginConfig.Default;
 
-    public override IPluginObjectStore? ObjectStore => null;
+    public override IPluginObjectStore? ObjectStore => objectStore;
 
     public override ValueTask<PluginCredential?> GetCredentialAsync(string name, CancellationToken cancellationToken = default) =>
         credentials.GetAsync(tenantId, name, cancellationToken);

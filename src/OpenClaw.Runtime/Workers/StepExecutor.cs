@@ -16,8 +16,10 @@ namespace OpenClaw.Runtime.Workers;
 /// sandbox), or fires a delay.
 /// </summary>
 /// <param name="sandbox">Runs third-party plugins; without it (no registry configured) such steps fail.</param>
+/// <param name="objectStore">Handed to in-process plugins for large payloads; null when the host configured none.</param>
 public sealed class StepExecutor(
-    IPluginResolver plugins, ICredentialProvider credentials, ILoggerFactory loggers, TimeProvider time, SandboxedPluginInvoker? sandbox = null)
+    IPluginResolver plugins, ICredentialProvider credentials, ILoggerFactory loggers, TimeProvider time, SandboxedPluginInvoker? sandbox = null,
+    IPluginObjectStore? objectStore = null)
 {
     /// <summary>The outcome of one attempt: an output or a failure.</summary>
     public readonly record struct Result(JsonElement? Output, StepFailure? Failure);
@@ -60,7 +62,7 @@ public sealed class StepExecutor(
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
         var logger = loggers.CreateLogger("OpenClaw.Plugins." + plugin.Metadata.Name);
-        var context = new RuntimePluginContext(task.TenantId, task.ExecutionId, task.StepId, task.Attempt, task.IdempotencyKey, logger, credentials, linked.Token);
+        var context = new RuntimePluginContext(task.TenantId, task.ExecutionId, task.StepId, task.Attempt, task.IdempotencyKey, logger, credentials, linked.Token, objectStore);
         try
         {
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });

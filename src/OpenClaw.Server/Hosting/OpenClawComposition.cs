@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
+using OpenClaw.Plugins.Storage;
 using OpenClaw.Plugins.Sdk;
 using OpenClaw.Runtime;
 using OpenClaw.Runtime.Plugins;
@@ -78,6 +79,9 @@ public static class OpenClawComposition
         });
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));
+        // Large step payloads and the object-storage plugin's objects; a local folder (shared storage for several nodes
+        // arrives with the S3-compatible store).
+        builder.Services.AddSingleton<IPluginObjectStore>(new LocalFolderObjectStore(Path.Combine(dataDirectory, "objects")));
         // Built-ins that run user code (`code`) are bound to the sandbox, never called in this process.
         foreach (var plugin in BuiltInPlugins.CreateSandboxed()) builder.Services.AddSingleton(new SandboxedBuiltInPlugin(plugin));
         AddPlugins(builder, options, dataDirectory);

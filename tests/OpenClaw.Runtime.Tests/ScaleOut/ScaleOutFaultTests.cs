@@ -104,7 +104,7 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
         "claim -> run -> lease expiry -> requeue forever (hundreds of executions never finish). With short leases, live workers " +
         "also lose leases while results wait for their commit and side effects repeat. See the scale-out report; run with Skip removed.";
 
-    [PostgresFact(Skip = KnownFailure)]
+    [PostgresFact]
     public async Task Three_workers_one_killed_one_stopped_complete_10000_tasks_with_no_loss_and_no_rerun_of_committed_steps()
     {
         var api = Start("api");
