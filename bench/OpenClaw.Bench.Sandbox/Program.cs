@@ -10,8 +10,14 @@ using OpenClaw.Sandbox;
 //   cold   - a call that has to start its runner (bwrap + dotnet + plugin load), per call
 //   warm   - sequential calls to a warm runner: frame out, plugin, frame back; p50/p90/p99
 //   par    - closed loop of N callers over N warm runners: calls/s
-// Usage: dotnet run -c Release --project bench/OpenClaw.Bench.Sandbox -- [--calls 5000] [--cold 10] [--weak]
+//   --in-process - instead: a built-in plugin called in process through the worker's StepExecutor, for comparison
+// Usage: dotnet run -c Release --project bench/OpenClaw.Bench.Sandbox -- [--calls 5000] [--cold 10] [--weak] [--in-process]
 var calls = IntOption("--calls", 5000);
+if (args.Contains("--in-process"))
+{
+    await InProcessCalls.RunAsync(IntOption("--calls", 200_000));
+    return;
+}
 var coldSamples = IntOption("--cold", 10);
 var weak = args.Contains("--weak");
 
