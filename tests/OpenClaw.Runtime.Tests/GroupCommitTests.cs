@@ -69,6 +69,63 @@ public sealed class GroupCommitTests
     }
 
     /// <summary>Refuses every commit that writes rows of one workflow's executions; can hold one commit until released.</summary>
+    [Fact]
+    public async Task ResultWaitingForItsCommit_KeepsItsLease_SoTheStepRunsOnce()
+    {
+        GatedResultStore? store = null;
+        var record = new RecordPlugin();
+        await using var runtime = await RuntimeFixture.StartAsync([record], o =>
+        {
+            o.LeaseDuration = TimeSpan.FromSeconds(1);
+            o.LeaseRenewInterval = TimeSpan.FromMilliseconds(100);
+            o.ReaperInterval = TimeSpan.FromMilliseconds(100);
+        }, services: s => s.AddSingleton<IExecutionStore>(sp =>
+            store = new GatedResultStore(new SqliteExecutionStore(sp.GetRequiredService<SqliteDatabase>()), "held")));
+        await runtime.AddWorkflowAsync("""
+            id: lease-held
+            name: lease-held
+            steps:
+              - { id: held, type: plugin, config: { plugin: record, inputs: { name: held } } }
+            """);
+
+        var id = await runtime.StartExecutionAsync("lease-held");
+        // The step has run and its result waits behind the held commit: its lease must keep being renewed well past
+        // the 1 s it was first granted, or the reaper hands the step to a worker again.
+        await Wait.UntilAsync(() => store!.RenewalsOfHeldStep >= 15, "the held step's lease to be renewed past its first expiry");
+        store!.Open();
+        var done = await runtime.WaitAsync(id);
+
+        Assert.Equal(ExecutionStatus.Succeeded, done.Execution.Status);
+        Assert.Equal(1, Assert.Single(record.Keys).Value);
+        Assert.Single(done.Attempts);
+    }
+
+    /// <summary>Holds back the commit of a named step's success until opened; counts renewals of that step's lease.</summary>
+    private sealed class GatedResultStore(IExecutionStore inner, string stepId) : DelegatingStore(inner)
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Guid _taskId;
+        private int _renewals;
+
+        public int RenewalsOfHeldStep => Volatile.Read(ref _renewals);
+
+        public void Open() => _gate.TrySetResult();
+
+        public override async Task CommitAsync(IReadOnlyList<ExecutionChange> changes, CancellationToken cancellationToken = default)
+        {
+            var held = changes.SelectMany(c => c.Steps).FirstOrDefault(s => s.StepId == stepId);
+            if (held is not null) _taskId = held.Id;
+            if (held?.Status == StepRunStatus.Succeeded) await _gate.Task.WaitAsync(cancellationToken);
+            await base.CommitAsync(changes, cancellationToken);
+        }
+
+        public override Task<IReadOnlyList<Guid>> RenewLeasesAsync(string owner, IReadOnlyCollection<Guid> taskIds, DateTimeOffset until, CancellationToken cancellationToken = default)
+        {
+            if (taskIds.Contains(_taskId)) Interlocked.Increment(ref _renewals);
+            return base.RenewLeasesAsync(owner, taskIds, until, cancellationToken);
+        }
+    }
+
     private sealed class PoisonStore(IExecutionStore inner, string workflowId) : DelegatingStore(inner)
     {
         private TaskCompletionSource? _hold;
@@ -124,7 +181,7 @@ public sealed class GroupCommitTests
         public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
             inner.ClaimAsync(owner, max, now, lease, cancellationToken);
 
-        public Task<IReadOnlyList<Guid>> RenewLeasesAsync(string owner, IReadOnlyCollection<Guid> taskIds, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        public virtual Task<IReadOnlyList<Guid>> RenewLeasesAsync(string owner, IReadOnlyCollection<Guid> taskIds, DateTimeOffset until, CancellationToken cancellationToken = default) =>
             inner.RenewLeasesAsync(owner, taskIds, until, cancellationToken);
 
         public Task<int> RequeueExpiredAsync(DateTimeOffset now, IReadOnlyCollection<string>? ownersToRelease = null, CancellationToken cancellationToken = default) =>

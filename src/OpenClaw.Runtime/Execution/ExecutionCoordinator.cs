@@ -94,7 +94,7 @@ public sealed partial class ExecutionCoordinator
 
     /// <summary>A worker finished an attempt. Fire and forget: the lease covers the result until it commits.</summary>
     internal void Report(ClaimedTask task, JsonElement? output, StepFailure? failure, AttemptInfo attempt) =>
-        TryPost(new StepResultCommand(task.Step.ExecutionId, task.Step.StepKey, output, failure, attempt));
+        TryPost(new StepResultCommand(task.Step.Id, task.Step.ExecutionId, task.Step.StepKey, output, failure, attempt));
 
     /// <summary>Events received and not yet applied: the coordinator's backlog.</summary>
     public int PendingEvents => Volatile.Read(ref _pending);
@@ -161,10 +161,24 @@ public sealed partial class ExecutionCoordinator
                 // Nothing committed. A step result is applied again when its task's lease expires and it reruns.
                 LogEventFailed(ex);
                 commands[0].Fail(ex);
+                LetGoOfResults(commands);
                 return;
             }
             AfterCommit(work);
+            LetGoOfResults(commands);
             return;
+        }
+    }
+
+    /// <summary>
+    /// Results are applied (committed, or dropped as stale) or failed for good: their tasks' leases need no more
+    /// renewing. Until now the lease stayed held, so a result queued behind a slow commit was not rerun elsewhere.
+    /// </summary>
+    private void LetGoOfResults(List<Command> commands)
+    {
+        foreach (var command in commands)
+        {
+            if (command is StepResultCommand result) _workers.LetGo(result.TaskId);
         }
     }
 
@@ -503,7 +517,7 @@ public sealed partial class ExecutionCoordinator
 
     private sealed record StartChildCommand(ExecutionState Parent, ChildExecutionStart Start) : Command;
 
-    private sealed record StepResultCommand(Guid ExecutionId, string StepKey, JsonElement? Output, StepFailure? Failure, AttemptInfo Attempt) : Command;
+    private sealed record StepResultCommand(Guid TaskId, Guid ExecutionId, string StepKey, JsonElement? Output, StepFailure? Failure, AttemptInfo Attempt) : Command;
 
     private sealed record ChildCompletedCommand(Guid ParentId, string StepKey, ExecutionOutcome Outcome) : Command;
 

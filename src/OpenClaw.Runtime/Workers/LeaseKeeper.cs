@@ -14,12 +14,16 @@ public sealed partial class LeaseKeeper(IExecutionStore store, WorkerPool pool, 
         using var timer = new PeriodicTimer(options.LeaseRenewInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            var running = pool.RunningTaskIds.ToArray();
+            var running = pool.HeldTaskIds.ToArray();
             if (running.Length == 0) continue;
             try
             {
                 var lost = await store.RenewLeasesAsync(options.NodeId, running, time.GetUtcNow() + options.LeaseDuration, stoppingToken).ConfigureAwait(false);
-                foreach (var id in lost) pool.Cancel(id);
+                foreach (var id in lost)
+                {
+                    pool.Cancel(id);
+                    pool.LetGo(id);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -51,6 +51,8 @@ public sealed partial class WorkerLoop(
             dispatcher.CapacityFreed();
             if (result is { } r)
                 coordinator.Report(task, r.Output, r.Failure, new AttemptInfo(task.Step.Attempt, options.NodeId, started, time.GetUtcNow()));
+            else
+                pool.LetGo(task.Step.Id);
         }
     }
 

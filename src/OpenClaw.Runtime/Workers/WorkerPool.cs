@@ -12,6 +12,7 @@ public sealed class WorkerPool
 {
     private readonly Channel<ClaimedTask> _tasks = Channel.CreateUnbounded<ClaimedTask>();
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<Guid, byte> _held = new();
     private readonly int _capacity;
     private int _reserved;
 
@@ -44,15 +45,25 @@ public sealed class WorkerPool
 
     internal void Release(int count = 1) => Interlocked.Add(ref _reserved, -count);
 
-    /// <summary>Hands a claimed task (whose slot is reserved) to the workers.</summary>
-    internal void Enqueue(ClaimedTask task) => _tasks.Writer.TryWrite(task);
+    /// <summary>Hands a claimed task (whose slot is reserved) to the workers; its lease is held from now on.</summary>
+    internal void Enqueue(ClaimedTask task)
+    {
+        _held[task.Step.Id] = 0;
+        _tasks.Writer.TryWrite(task);
+    }
 
     internal ChannelReader<ClaimedTask> Reader => _tasks.Reader;
 
     internal void CompleteAdding() => _tasks.Writer.TryComplete();
 
-    /// <summary>Ids of tasks currently executing here (their leases must be renewed).</summary>
-    internal ICollection<Guid> RunningTaskIds => _running.Keys;
+    /// <summary>
+    /// Tasks whose lease this process holds: from hand-over to a worker until their result has committed (or was given
+    /// up). A result waiting in a busy coordinator's backlog stays leased, so its step is not rerun by another node.
+    /// </summary>
+    internal ICollection<Guid> HeldTaskIds => _held.Keys;
+
+    /// <summary>The task's result committed, or the task was abandoned: stop renewing its lease.</summary>
+    internal void LetGo(Guid taskId) => _held.TryRemove(taskId, out _);
 
     internal void Register(Guid taskId, CancellationTokenSource cancellation) => _running[taskId] = cancellation;
 
