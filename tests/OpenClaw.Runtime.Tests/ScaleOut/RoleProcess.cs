@@ -10,7 +10,7 @@ namespace OpenClaw.Runtime.Tests.ScaleOut;
 
 /// <summary>
 /// One OpenClaw server process (<c>dotnet OpenClaw.Server.dll</c>) in a given role against a shared PostgreSQL database,
-/// with short leases so a killed worker's tasks come back within seconds.
+/// with the lease timings the test chooses (environment variables <c>OpenClaw__Runtime__*</c>).
 /// </summary>
 /// <remarks>Disposing kills the process if it is still running, whatever the test's outcome.</remarks>
 internal sealed class RoleProcess : IDisposable

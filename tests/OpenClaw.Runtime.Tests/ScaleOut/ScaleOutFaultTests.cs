@@ -55,9 +55,9 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
     /// the reaper run every second, so a dead worker's tasks are back in the queue one lease after its death.
     /// </summary>
     /// <remarks>
-    /// With 5 s leases this test fails on a loaded 2-core machine: a step's lease is renewed only while its plugin runs,
-    /// not while its result waits in the coordinator for its commit, so live workers lose leases, steps run again
-    /// (the same side effect up to 25 times) and executions can stop finishing. Reported; run with
+    /// With 5 s leases it fails on a loaded 2-core machine: a step's lease is renewed only while its plugin runs, not
+    /// while its result waits in the coordinator's backlog for the commit (a thousand results at the kill, measured), so
+    /// live workers lose leases and a few side effects happen three times. Run with
     /// <c>OPENCLAW_SCALEOUT_LEASE_SECONDS=5</c> to reproduce.
     /// </remarks>
     private static readonly int LeaseSeconds =
@@ -96,13 +96,6 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>Why the test is skipped for now: it fails on every run, on a product bug (remove the Skip once fixed).</summary>
-    private const string KnownFailure =
-        "Fails on a runtime bug: after a worker dies or stops, a surviving worker's coordinator can drop step results against a stale " +
-        "cached copy of the execution (the step is unknown or settled there), so the step never completes and cycles " +
-        "claim -> run -> lease expiry -> requeue forever (hundreds of executions never finish). With short leases, live workers " +
-        "also lose leases while results wait for their commit and side effects repeat. See the scale-out report; run with Skip removed.";
 
     [PostgresFact]
     public async Task Three_workers_one_killed_one_stopped_complete_10000_tasks_with_no_loss_and_no_rerun_of_committed_steps()
