@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using OpenClaw.Core.Storage;
 using OpenClaw.Storage.Sqlite;
 using Xunit.Abstractions;
+using OpenClaw.Runtime.Tests.Processes;
 
 namespace OpenClaw.Runtime.Tests.Crash;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OpenClaw.Runtime.Tests.Processes;
 
 namespace OpenClaw.Runtime.Tests.Crash;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using OpenClaw.Storage.Tests.Postgres;
 using Xunit.Abstractions;
+using OpenClaw.Runtime.Tests.Processes;
 
 namespace OpenClaw.Runtime.Tests.ScaleOut;
 
@@ -21,7 +22,7 @@ public sealed class IdleLoadTests(ITestOutputHelper output) : IAsyncLifetime, ID
     private PostgresTestServer _postgres = null!;
     private string _database = "";
     private string _connectionString = "";
-    private RoleProcess? _worker;
+    private ServerProcess? _worker;
 
     public async Task InitializeAsync()
     {

@@ -4,9 +4,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
-using OpenClaw.Runtime.Tests.Crash;
 using OpenClaw.Storage.Tests.Postgres;
 using Xunit.Abstractions;
+using OpenClaw.Runtime.Tests.Crash;
+using OpenClaw.Runtime.Tests.Processes;
 
 namespace OpenClaw.Runtime.Tests.ScaleOut;
 
@@ -74,7 +75,7 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
     private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(240);
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly List<RoleProcess> _processes = [];
+    private readonly List<ServerProcess> _processes = [];
     private PostgresTestServer _postgres = null!;
     private string _database = "";
     private string _connectionString = "";
@@ -155,18 +156,18 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
                 .Select(x => x.i + 1 < lines.Length ? System.Text.RegularExpressions.Regex.Replace(lines[x.i + 1].Trim(), "[0-9a-f-]{8,}|[0-9]+", "#") : "")
                 .GroupBy(m => m, StringComparer.Ordinal)
                 .Select(g => $"{g.Count()} x {g.Key}");
-            output.WriteLine($"{process.Role} {process.ProcessId}: {string.Join("; ", messages)}");
+            output.WriteLine($"{process.Label} {process.ProcessId}: {string.Join("; ", messages)}");
         }
     }
 
-    private RoleProcess Start(string role)
+    private ServerProcess Start(string role)
     {
         var process = RoleProcess.Start(role, _connectionString, Leases);
         _processes.Add(process);
         return process;
     }
 
-    private async Task CreateWorkflowAsync(RoleProcess api)
+    private async Task CreateWorkflowAsync(ServerProcess api)
     {
         using var definition = new StringContent(WorkflowYaml, Encoding.UTF8, "application/yaml");
         using var created = await _http.PostAsync($"{api.BaseUrl}/api/v2/workflows", definition);
@@ -174,7 +175,7 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     /// <summary>Starts <see cref="Executions"/> executions through the api process from <see cref="Starters"/> concurrent clients.</summary>
-    private async Task StartExecutionsAsync(RoleProcess api, CancellationToken ct)
+    private async Task StartExecutionsAsync(ServerProcess api, CancellationToken ct)
     {
         var body = new JsonObject { ["inputs"] = new JsonObject { ["counter"] = _counter.BaseUrl } }.ToJsonString();
         int next = 0;
@@ -203,7 +204,7 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
         }
     }
 
-    private async Task WaitForAllExecutionsFinishedAsync(RoleProcess lastWorker)
+    private async Task WaitForAllExecutionsFinishedAsync(ServerProcess lastWorker)
     {
         var until = DateTime.UtcNow + RunDeadline;
         while (true)
@@ -229,7 +230,7 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
         }
     }
 
-    private Task<List<LeasedTask>> ReadLeasedToAsync(RoleProcess process) => QueryAsync(
+    private Task<List<LeasedTask>> ReadLeasedToAsync(ServerProcess process) => QueryAsync(
         "SELECT id, step_key, idempotency_key FROM tasks WHERE status = 'running' AND lease_owner LIKE @owner",
         r => new LeasedTask(r.GetGuid(0), r.GetString(1), r.GetString(2)),
         ("owner", process.OwnerPattern));

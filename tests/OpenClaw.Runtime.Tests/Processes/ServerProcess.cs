@@ -1,15 +1,16 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace OpenClaw.Runtime.Tests.Crash;
+namespace OpenClaw.Runtime.Tests.Processes;
 
 /// <summary>
-/// The real OpenClaw server (<c>dotnet OpenClaw.Server.dll</c>) running as a child process over a given data folder,
-/// so a test can kill it the way an operating system or an operator would.
+/// The real OpenClaw server (<c>dotnet OpenClaw.Server.dll</c>) running as a child process, configured through
+/// environment variables, so a test can kill it the way an operating system or an operator would.
 /// </summary>
 /// <remarks>Disposing kills the process (and anything it started) if it is still running, whatever the test's outcome.</remarks>
 internal sealed class ServerProcess : IDisposable
@@ -20,11 +21,15 @@ internal sealed class ServerProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly Lock _outputGate = new();
 
-    private ServerProcess(Process process, string baseUrl)
+    private ServerProcess(Process process, string label, string baseUrl)
     {
         _process = process;
+        Label = label;
         BaseUrl = baseUrl;
     }
+
+    /// <summary>What the process is for, in messages: <c>server</c>, or its role (<c>api</c>, <c>worker</c>).</summary>
+    public string Label { get; }
 
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string BaseUrl { get; }
@@ -34,6 +39,12 @@ internal sealed class ServerProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>
+    /// Matches the lease owner (and attempt worker id) this process writes: the runtime's node id is
+    /// <c>{machine}-{pid}-{random}</c>, and <c>dotnet app.dll</c> runs the app in the host's own process.
+    /// </summary>
+    public string OwnerPattern => string.Create(CultureInfo.InvariantCulture, $"%-{_process.Id}-%");
 
     /// <summary>What the process wrote to stdout and stderr so far (for failure messages).</summary>
     public string Output
@@ -48,8 +59,24 @@ internal sealed class ServerProcess : IDisposable
     public static string ServerDll { get; } = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "OpenClawServerDll").Value!;
 
-    /// <summary>Starts the server on a free loopback port over <paramref name="dataDirectory"/> and waits until it is ready.</summary>
+    /// <summary>Starts the embedded-database server over <paramref name="dataDirectory"/> and waits until it is ready.</summary>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, HttpClient http, TimeSpan deadline)
+    {
+        var server = Start("server", new Dictionary<string, string> { ["OpenClaw__DataDirectory"] = dataDirectory });
+        try
+        {
+            await server.WaitUntilReadyAsync(http, deadline);
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a server on a free loopback port with <paramref name="environment"/>; <see cref="WaitUntilReadyAsync"/> waits for it.</summary>
+    public static ServerProcess Start(string label, IReadOnlyDictionary<string, string> environment)
     {
         if (!File.Exists(ServerDll))
             throw new FileNotFoundException($"The server is not built at '{ServerDll}'; build tests/OpenClaw.Runtime.Tests (it references the server project).", ServerDll);
@@ -63,28 +90,45 @@ internal sealed class ServerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(ServerDll);
-        start.Environment["OpenClaw__DataDirectory"] = dataDirectory;
         start.Environment["Urls"] = baseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new ServerProcess(process, baseUrl);
+        var server = new ServerProcess(process, label, baseUrl);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         if (!process.Start()) throw new InvalidOperationException("dotnet did not start.");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return server;
+    }
 
-        try
+    /// <summary>Polls the readiness endpoint until it answers 200; fails early if the process exits.</summary>
+    public async Task WaitUntilReadyAsync(HttpClient http, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
         {
-            await server.WaitUntilReadyAsync(http, deadline);
-            return server;
-        }
-        catch
-        {
-            server.Dispose();
-            throw;
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The {Label} process exited with code {_process.ExitCode} before it was ready. Output:\n{Output}");
+            try
+            {
+                using var response = await http.GetAsync($"{BaseUrl}/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // The request timed out on a busy machine; try again until the deadline.
+            }
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"The {Label} process at {BaseUrl} was not ready within {deadline.TotalSeconds:0} s. Output:\n{Output}");
+            await Task.Delay(50);
         }
     }
 
@@ -128,28 +172,6 @@ internal sealed class ServerProcess : IDisposable
             // Exited between the check and the kill.
         }
         _process.Dispose();
-    }
-
-    private async Task WaitUntilReadyAsync(HttpClient http, TimeSpan deadline)
-    {
-        var until = DateTime.UtcNow + deadline;
-        while (true)
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready. Output:\n{Output}");
-            try
-            {
-                using var response = await http.GetAsync($"{BaseUrl}/health/ready");
-                if (response.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            if (DateTime.UtcNow > until)
-                throw new TimeoutException($"The server at {BaseUrl} was not ready within {deadline.TotalSeconds:0} s. Output:\n{Output}");
-            await Task.Delay(50);
-        }
     }
 
     private void Append(string? line)
