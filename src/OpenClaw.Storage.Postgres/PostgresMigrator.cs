@@ -1,12 +1,9 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OpenClaw.Core.Storage;
 
 namespace OpenClaw.Storage.Postgres;
-
-/// <summary>One versioned schema script (<c>Migrations/0001_name.sql</c>).</summary>
-internal sealed record PostgresMigration(int Version, string Name, string Sql);
 
 /// <summary>
 /// Applies the embedded <c>Migrations/*.sql</c> scripts in version order, each in its own transaction, and records them in
@@ -19,58 +16,22 @@ internal sealed partial class PostgresMigrator
     /// <summary>The advisory lock key (the ASCII bytes of "OpenClaw"); advisory locks are per database.</summary>
     public const long AdvisoryLockKey = 0x4F70656E436C6177;
 
-    private readonly IReadOnlyList<PostgresMigration> _migrations;
+    private readonly IReadOnlyList<SchemaMigration> _migrations;
     private readonly ILogger _logger;
 
-    public PostgresMigrator(IReadOnlyList<PostgresMigration> migrations, ILogger logger)
+    public PostgresMigrator(IReadOnlyList<SchemaMigration> migrations, ILogger logger)
     {
-        var duplicate = migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new PostgresStorageException($"Two migrations share version {duplicate.Key}: {string.Join(", ", duplicate.Select(m => m.Name))}.");
-        }
+        if (SchemaMigrations.DescribeDuplicate(migrations) is { } duplicate) throw new PostgresStorageException(duplicate);
 
         _migrations = [.. migrations.OrderBy(m => m.Version)];
         _logger = logger;
     }
 
     /// <summary>The scripts compiled into this assembly.</summary>
-    public static IReadOnlyList<PostgresMigration> EmbeddedMigrations { get; } = LoadEmbedded();
+    public static IReadOnlyList<SchemaMigration> EmbeddedMigrations { get; } = SchemaMigrations.LoadEmbedded(typeof(PostgresMigrator).Assembly);
 
     /// <summary>The highest version this build knows.</summary>
     public int LatestVersion => _migrations.Count == 0 ? 0 : _migrations[^1].Version;
-
-    [GeneratedRegex(@"(?<version>\d+)_(?<name>[A-Za-z0-9_\-]+)\.sql$")]
-    private static partial Regex MigrationResourceName();
-
-    private static List<PostgresMigration> LoadEmbedded()
-    {
-        var assembly = typeof(PostgresMigrator).Assembly;
-        var migrations = new List<PostgresMigration>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.Contains(".Migrations.", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var match = MigrationResourceName().Match(resource);
-            if (!match.Success)
-            {
-                continue;
-            }
-
-            using var stream = assembly.GetManifestResourceStream(resource)
-                ?? throw new PostgresStorageException($"Embedded migration '{resource}' could not be read.");
-            using var reader = new StreamReader(stream);
-            migrations.Add(new PostgresMigration(
-                int.Parse(match.Groups["version"].Value, CultureInfo.InvariantCulture),
-                match.Groups["name"].Value,
-                reader.ReadToEnd()));
-        }
-
-        return migrations;
-    }
 
     /// <summary>Brings the database on <paramref name="connection"/> up to <see cref="LatestVersion"/>.</summary>
     /// <returns>The versions applied now (by this call; versions another node applied meanwhile are not listed).</returns>

@@ -1,13 +1,8 @@
-using System.Globalization;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using OpenClaw.Core.Storage;
 
 namespace OpenClaw.Storage.Sqlite;
-
-/// <summary>One versioned schema script (<c>Migrations/0001_name.sql</c>).</summary>
-internal sealed record SqliteMigration(int Version, string Name, string Sql);
 
 /// <summary>
 /// Applies the embedded <c>Migrations/*.sql</c> scripts in version order, each in its own transaction, and records them in
@@ -16,58 +11,22 @@ internal sealed record SqliteMigration(int Version, string Name, string Sql);
 /// </summary>
 internal sealed partial class SqliteMigrator
 {
-    private readonly IReadOnlyList<SqliteMigration> _migrations;
+    private readonly IReadOnlyList<SchemaMigration> _migrations;
     private readonly ILogger _logger;
 
-    public SqliteMigrator(IReadOnlyList<SqliteMigration> migrations, ILogger logger)
+    public SqliteMigrator(IReadOnlyList<SchemaMigration> migrations, ILogger logger)
     {
-        var duplicate = migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new SqliteStorageException($"Two migrations share version {duplicate.Key}: {string.Join(", ", duplicate.Select(m => m.Name))}.");
-        }
+        if (SchemaMigrations.DescribeDuplicate(migrations) is { } duplicate) throw new SqliteStorageException(duplicate);
 
         _migrations = [.. migrations.OrderBy(m => m.Version)];
         _logger = logger;
     }
 
     /// <summary>The scripts compiled into this assembly.</summary>
-    public static IReadOnlyList<SqliteMigration> EmbeddedMigrations { get; } = LoadEmbedded();
+    public static IReadOnlyList<SchemaMigration> EmbeddedMigrations { get; } = SchemaMigrations.LoadEmbedded(typeof(SqliteMigrator).Assembly);
 
     /// <summary>The highest version this build knows.</summary>
     public int LatestVersion => _migrations.Count == 0 ? 0 : _migrations[^1].Version;
-
-    [GeneratedRegex(@"(?<version>\d+)_(?<name>[A-Za-z0-9_\-]+)\.sql$")]
-    private static partial Regex MigrationResourceName();
-
-    private static List<SqliteMigration> LoadEmbedded()
-    {
-        var assembly = typeof(SqliteMigrator).Assembly;
-        var migrations = new List<SqliteMigration>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.Contains(".Migrations.", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var match = MigrationResourceName().Match(resource);
-            if (!match.Success)
-            {
-                continue;
-            }
-
-            using var stream = assembly.GetManifestResourceStream(resource)
-                ?? throw new SqliteStorageException($"Embedded migration '{resource}' could not be read.");
-            using var reader = new StreamReader(stream);
-            migrations.Add(new SqliteMigration(
-                int.Parse(match.Groups["version"].Value, CultureInfo.InvariantCulture),
-                match.Groups["name"].Value,
-                reader.ReadToEnd()));
-        }
-
-        return migrations;
-    }
 
     /// <summary>Brings the database on <paramref name="connection"/> up to <see cref="LatestVersion"/>.</summary>
     /// <returns>The versions applied now.</returns>

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OpenClaw.Storage.Postgres;
 
+using OpenClaw.Core.Storage;
+
 namespace OpenClaw.Storage.Tests.Postgres;
 
 /// <summary>Versioned migrations on PostgreSQL: applied once, in order, each atomically, under an advisory lock; a newer database is refused.</summary>
@@ -91,7 +93,7 @@ public sealed class PostgresMigratorTests : IAsyncLifetime
     public async Task Migrate_AppliesOnlyMigrationsNotYetApplied()
     {
         await using var connection = await OpenRawAsync();
-        PostgresMigration[] two = [new(1, "one", "CREATE TABLE one (x integer);"), new(2, "two", "CREATE TABLE two (x integer);")];
+        SchemaMigration[] two = [new(1, "one", "CREATE TABLE one (x integer);"), new(2, "two", "CREATE TABLE two (x integer);")];
 
         Assert.Equal([1, 2], await Migrator(two).MigrateAsync(connection));
         Assert.Empty(await Migrator(two).MigrateAsync(connection));
@@ -103,7 +105,7 @@ public sealed class PostgresMigratorTests : IAsyncLifetime
     public async Task Migrate_FailingScript_IsRolledBackAndEarlierOnesStay()
     {
         await using var connection = await OpenRawAsync();
-        PostgresMigration[] migrations =
+        SchemaMigration[] migrations =
         [
             new(1, "good", "CREATE TABLE good (x integer);"),
             new(2, "bad", "CREATE TABLE half (x integer); INSERT INTO good VALUES (1); THIS IS NOT SQL;"),
@@ -124,7 +126,7 @@ public sealed class PostgresMigratorTests : IAsyncLifetime
         Assert.Throws<PostgresStorageException>(() => Migrator([new(1, "a", ""), new(1, "b", "")]));
     }
 
-    private static PostgresMigrator Migrator(IReadOnlyList<PostgresMigration> migrations) => new(migrations, NullLogger.Instance);
+    private static PostgresMigrator Migrator(IReadOnlyList<SchemaMigration> migrations) => new(migrations, NullLogger.Instance);
 
     private async Task<NpgsqlConnection> OpenRawAsync()
     {

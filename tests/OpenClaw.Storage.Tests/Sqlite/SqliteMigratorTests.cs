@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenClaw.Storage.Sqlite;
 
+using OpenClaw.Core.Storage;
+
 namespace OpenClaw.Storage.Tests.Sqlite;
 
 /// <summary>Versioned migrations: applied once, in order, each atomically; a newer database is refused.</summary>
@@ -63,7 +65,7 @@ public sealed class SqliteMigratorTests : IDisposable
     public void Migrate_AppliesOnlyMigrationsNotYetApplied()
     {
         using var connection = OpenRaw();
-        SqliteMigration[] two = [new(1, "one", "CREATE TABLE one (x INTEGER);"), new(2, "two", "CREATE TABLE two (x INTEGER);")];
+        SchemaMigration[] two = [new(1, "one", "CREATE TABLE one (x INTEGER);"), new(2, "two", "CREATE TABLE two (x INTEGER);")];
 
         Assert.Equal([1, 2], Migrator(two).Migrate(connection));
         Assert.Empty(Migrator(two).Migrate(connection));
@@ -75,7 +77,7 @@ public sealed class SqliteMigratorTests : IDisposable
     public void Migrate_FailingScript_IsRolledBackAndEarlierOnesStay()
     {
         using var connection = OpenRaw();
-        SqliteMigration[] migrations =
+        SchemaMigration[] migrations =
         [
             new(1, "good", "CREATE TABLE good (x INTEGER);"),
             new(2, "bad", "CREATE TABLE half (x INTEGER); INSERT INTO good VALUES (1); THIS IS NOT SQL;"),
@@ -109,7 +111,7 @@ public sealed class SqliteMigratorTests : IDisposable
         Assert.Equal(SqliteMigrator.EmbeddedMigrations.Count, ReadMigrations().Count);
     }
 
-    private static SqliteMigrator Migrator(IReadOnlyList<SqliteMigration> migrations) => new(migrations, NullLogger.Instance);
+    private static SqliteMigrator Migrator(IReadOnlyList<SchemaMigration> migrations) => new(migrations, NullLogger.Instance);
 
     private SqliteConnection OpenRaw()
     {
