@@ -27,9 +27,3 @@ public static class ApiRoutes
         return parts.Length >= 2 && parts[0] == "api" ? $"/api/{parts[1]}" : "/api/v2";
     }
 }
-
-/// <summary>Tenancy arrives with authentication; until then everything belongs to the default tenant.</summary>
-internal static class Tenants
-{
-    public const string Default = "default";
-}

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Execution;
+using OpenClaw.Server.Security;
 
 namespace OpenClaw.Server.Api;
 
@@ -10,23 +11,23 @@ internal static class ExecutionEndpoints
 {
     public static RouteGroupBuilder MapExecutionEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/workflows/{id}/executions", StartAsync).WithTags("Executions");
+        api.MapPost("/workflows/{id}/executions", StartAsync).WithTags("Executions").RequirePermission(Permissions.ExecutionsRun);
         var group = api.MapGroup("/executions").WithTags("Executions");
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/{id:guid}/cancel", CancelAsync);
+        group.MapGet("/", ListAsync).RequirePermission(Permissions.ExecutionsRead);
+        group.MapGet("/{id:guid}", GetAsync).RequirePermission(Permissions.ExecutionsRead);
+        group.MapPost("/{id:guid}/cancel", CancelAsync).RequirePermission(Permissions.ExecutionsRun);
         return api;
     }
 
     private static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        string id, HttpRequest request, ExecutionCoordinator coordinator, CancellationToken ct)
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, CancellationToken ct)
     {
         var (body, errors) = await StartExecutionBodyReader.ReadAsync(request, ct);
         if (errors is not null) return Problems.Invalid("The start request is invalid", errors);
         try
         {
             var executionId = await coordinator.StartAsync(
-                new StartExecutionRequest(Tenants.Default, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, "api"), ct);
+                new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, "api"), ct);
             var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
             return TypedResults.Accepted(location, new ExecutionStarted(executionId, "running", location));
         }
@@ -40,15 +41,15 @@ internal static class ExecutionEndpoints
         }
     }
 
-    private static async Task<Results<Ok<ExecutionResponse>, ProblemHttpResult>> GetAsync(Guid id, IExecutionQueries queries, CancellationToken ct)
+    private static async Task<Results<Ok<ExecutionResponse>, ProblemHttpResult>> GetAsync(Guid id, Caller caller, IExecutionQueries queries, CancellationToken ct)
     {
-        var detail = await queries.GetAsync(Tenants.Default, id, ct);
+        var detail = await queries.GetAsync(caller.TenantId, id, ct);
         return detail is null ? Problems.NotFound($"Execution {id} does not exist.") : TypedResults.Ok(ExecutionResponse.From(detail));
     }
 
     private static async Task<Results<Ok<PageResponse<ExecutionResponse>>, ValidationProblem>> ListAsync(
         [FromQuery(Name = "workflow_id")] string? workflowId, string? status, DateTimeOffset? since, DateTimeOffset? until, string? trigger,
-        int? limit, string? cursor, IExecutionQueries queries, CancellationToken ct)
+        int? limit, string? cursor, Caller caller, IExecutionQueries queries, CancellationToken ct)
     {
         ExecutionStatus? parsed = null;
         if (status is not null)
@@ -63,20 +64,20 @@ internal static class ExecutionEndpoints
             }
         }
         if (limit is < 1 or > 500) return Problems.Invalid("limit", "Must be between 1 and 500.");
-        var page = await queries.ListAsync(new ExecutionQuery(Tenants.Default, workflowId, parsed, since, until, trigger, limit ?? 50, cursor), ct);
+        var page = await queries.ListAsync(new ExecutionQuery(caller.TenantId, workflowId, parsed, since, until, trigger, limit ?? 50, cursor), ct);
         return TypedResults.Ok(new PageResponse<ExecutionResponse>(page.Items.Select(e => ExecutionResponse.From(e)).ToList(), page.NextCursor));
     }
 
     private static async Task<Results<Accepted<ExecutionResponse>, ProblemHttpResult>> CancelAsync(
-        Guid id, IExecutionQueries queries, ExecutionCoordinator coordinator, CancellationToken ct)
+        Guid id, Caller caller, IExecutionQueries queries, ExecutionCoordinator coordinator, CancellationToken ct)
     {
-        var detail = await queries.GetAsync(Tenants.Default, id, ct);
+        var detail = await queries.GetAsync(caller.TenantId, id, ct);
         if (detail is null) return Problems.NotFound($"Execution {id} does not exist.");
         if (detail.Execution.Status.IsTerminal())
             return Problems.Conflict($"Execution {id} has already finished ({detail.Execution.Status.ToWire()}).");
         bool cancelled = await coordinator.CancelAsync(id, "cancelled by request", ct);
         // Read again either way: it may have finished on its own between the first read and the cancel.
-        var after = await queries.GetAsync(Tenants.Default, id, ct);
+        var after = await queries.GetAsync(caller.TenantId, id, ct);
         if (!cancelled) return Problems.Conflict($"Execution {id} has already finished ({after?.Execution.Status.ToWire() ?? "deleted"}).");
         return TypedResults.Accepted((string?)null, ExecutionResponse.From(after!));
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OpenClaw.Runtime.Plugins.Marketplace;
 using OpenClaw.Runtime.Plugins.Packages;
 using OpenClaw.Runtime.Plugins.Registry;
+using OpenClaw.Server.Security;
 
 namespace OpenClaw.Server.Api;
 
@@ -14,10 +15,10 @@ public static class MarketplaceEndpoints
     public static IEndpointRouteBuilder MapMarketplaceEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var marketplace = endpoints.MapGroup("/marketplace/plugins");
-        marketplace.MapGet("/", Search);
-        marketplace.MapGet("/{name}/{version}/package", Package);
-        marketplace.MapGet("/{name}/plan", Plan);
-        marketplace.MapPost("/{name}/install", Install);
+        marketplace.MapGet("/", Search).RequirePermission(Permissions.PluginsRead);
+        marketplace.MapGet("/{name}/{version}/package", Package).RequirePermission(Permissions.PluginsRead);
+        marketplace.MapGet("/{name}/plan", Plan).RequirePermission(Permissions.PluginsRead);
+        marketplace.MapPost("/{name}/install", Install).RequirePermission(Permissions.PluginsManage);
         return endpoints;
     }
 

@@ -3,6 +3,7 @@ using OpenClaw.Runtime.Plugins;
 using OpenClaw.Runtime.Plugins.Packages;
 using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Server.Plugins;
+using OpenClaw.Server.Security;
 
 namespace OpenClaw.Server.Api;
 
@@ -15,18 +16,18 @@ public static class PluginEndpoints
     public static IEndpointRouteBuilder MapPluginEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var plugins = endpoints.MapGroup("/plugins");
-        plugins.MapGet("/", List);
-        plugins.MapGet("/{name}/{version}", Get);
-        plugins.MapPost("/", Install);
-        plugins.MapPost("/validate", Validate);
-        plugins.MapPost("/{name}/upgrade", Upgrade);
+        plugins.MapGet("/", List).RequirePermission(Permissions.PluginsRead);
+        plugins.MapGet("/{name}/{version}", Get).RequirePermission(Permissions.PluginsRead);
+        plugins.MapPost("/", Install).RequirePermission(Permissions.PluginsManage);
+        plugins.MapPost("/validate", Validate).RequirePermission(Permissions.PluginsRead);
+        plugins.MapPost("/{name}/upgrade", Upgrade).RequirePermission(Permissions.PluginsManage);
         plugins.MapPost("/{name}/{version}/enable", (string name, string version, PluginRegistry registry, CancellationToken ct) =>
-            Change(() => registry.EnableAsync(name, version, ct)));
+            Change(() => registry.EnableAsync(name, version, ct))).RequirePermission(Permissions.PluginsManage);
         plugins.MapPost("/{name}/{version}/disable", (string name, string version, PluginRegistry registry, CancellationToken ct) =>
-            Change(() => registry.DisableAsync(name, version, ct)));
+            Change(() => registry.DisableAsync(name, version, ct))).RequirePermission(Permissions.PluginsManage);
         plugins.MapDelete("/{name}/{version}", (string name, string version, PluginRegistry registry, CancellationToken ct) =>
-            Change(() => registry.UninstallAsync(name, version, ct)));
-        endpoints.MapGet("/security/events", SecurityEvents);
+            Change(() => registry.UninstallAsync(name, version, ct))).RequirePermission(Permissions.PluginsManage);
+        endpoints.MapGet("/security/events", SecurityEvents).RequirePermission(Permissions.AuditRead);
         return endpoints;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Storage;
+using OpenClaw.Server.Security;
 
 namespace OpenClaw.Server.Api;
 
@@ -11,22 +12,22 @@ internal static class WorkflowEndpoints
     public static RouteGroupBuilder MapWorkflowEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/workflows").WithTags("Workflows");
-        group.MapPost("/", CreateAsync);
-        group.MapPost("/validate", ValidateAsync);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id}", GetAsync);
-        group.MapPut("/{id}", UpdateAsync);
-        group.MapDelete("/{id}", DeleteAsync);
+        group.MapPost("/", CreateAsync).RequirePermission(Permissions.WorkflowsWrite);
+        group.MapPost("/validate", ValidateAsync).RequirePermission(Permissions.WorkflowsRead);
+        group.MapGet("/", ListAsync).RequirePermission(Permissions.WorkflowsRead);
+        group.MapGet("/{id}", GetAsync).RequirePermission(Permissions.WorkflowsRead);
+        group.MapPut("/{id}", UpdateAsync).RequirePermission(Permissions.WorkflowsWrite);
+        group.MapDelete("/{id}", DeleteAsync).RequirePermission(Permissions.WorkflowsWrite);
         return api;
     }
 
     private static async Task<Results<Created<WorkflowResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, CancellationToken ct)
+        HttpRequest request, Caller caller, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, CancellationToken ct)
     {
         var (definition, source, problem) = await ParseAsync(request, plugins, ct);
         if (problem is not null) return problem;
         var now = time.GetUtcNow();
-        var record = new WorkflowRecord(definition!.Id, Tenants.Default, definition.Name, definition.Description,
+        var record = new WorkflowRecord(definition!.Id, caller.TenantId, definition.Name, definition.Description,
             WorkflowDefinitionWriter.ToJson(definition), source, "draft", 1, null, now, now);
         try
         {
@@ -41,7 +42,7 @@ internal static class WorkflowEndpoints
     }
 
     private static async Task<Results<Ok<WorkflowResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, HttpRequest request, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, Caller caller, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, CancellationToken ct)
     {
         var (definition, source, problem) = await ParseAsync(request, plugins, ct);
         if (problem is not null) return problem;
@@ -49,7 +50,7 @@ internal static class WorkflowEndpoints
 
         if (!TryReadIfMatch(request, out var expected))
             return Problems.Invalid("If-Match", "Must be the ETag of the workflow version you edited, e.g. \"3\", or *.");
-        var current = await store.GetAsync(Tenants.Default, id, ct);
+        var current = await store.GetAsync(caller.TenantId, id, ct);
         if (current is null) return Problems.NotFound($"Workflow '{id}' does not exist.");
         var record = current with
         {
@@ -73,9 +74,9 @@ internal static class WorkflowEndpoints
     }
 
     private static async Task<Results<Ok<WorkflowResponse>, ProblemHttpResult>> GetAsync(
-        string id, int? version, HttpResponse response, IWorkflowStore store, CancellationToken ct)
+        string id, int? version, HttpResponse response, Caller caller, IWorkflowStore store, CancellationToken ct)
     {
-        var record = version is { } v ? await store.GetVersionAsync(Tenants.Default, id, v, ct) : await store.GetAsync(Tenants.Default, id, ct);
+        var record = version is { } v ? await store.GetVersionAsync(caller.TenantId, id, v, ct) : await store.GetAsync(caller.TenantId, id, ct);
         if (record is null)
             return Problems.NotFound(version is null ? $"Workflow '{id}' does not exist." : $"Workflow '{id}' has no version {version}.");
         SetETag(response, record.Version);
@@ -100,11 +101,11 @@ internal static class WorkflowEndpoints
     }
 
     private static async Task<Results<Ok<PageResponse<WorkflowSummary>>, ValidationProblem>> ListAsync(
-        string? search, string? status, int? limit, string? cursor, IWorkflowStore store, CancellationToken ct)
+        string? search, string? status, int? limit, string? cursor, Caller caller, IWorkflowStore store, CancellationToken ct)
     {
         if (limit is < 1 or > 500) return Problems.Invalid("limit", "Must be between 1 and 500.");
         if (status is not (null or "draft" or "published" or "archived")) return Problems.Invalid("status", "Must be draft, published or archived.");
-        var page = await store.ListAsync(new WorkflowQuery(Tenants.Default, search, status, limit ?? 50, cursor), ct);
+        var page = await store.ListAsync(new WorkflowQuery(caller.TenantId, search, status, limit ?? 50, cursor), ct);
         return TypedResults.Ok(new PageResponse<WorkflowSummary>(page.Items.Select(WorkflowSummary.From).ToList(), page.NextCursor));
     }
 
@@ -113,15 +114,15 @@ internal static class WorkflowEndpoints
     /// execution whose definition is gone can never be resumed after a restart.
     /// </remarks>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, IWorkflowStore store, IExecutionQueries executions, CancellationToken ct)
+        string id, Caller caller, IWorkflowStore store, IExecutionQueries executions, CancellationToken ct)
     {
         foreach (var status in (ExecutionStatus[])[ExecutionStatus.Pending, ExecutionStatus.Running])
         {
-            var unfinished = await executions.ListAsync(new ExecutionQuery(Tenants.Default, id, status, Limit: 1), ct);
+            var unfinished = await executions.ListAsync(new ExecutionQuery(caller.TenantId, id, status, Limit: 1), ct);
             if (unfinished.Items.Count > 0)
                 return Problems.Conflict($"Workflow '{id}' has unfinished executions (e.g. {unfinished.Items[0].Id}); cancel them or let them finish, then delete it.");
         }
-        return await store.DeleteAsync(Tenants.Default, id, ct) ? TypedResults.NoContent() : Problems.NotFound($"Workflow '{id}' does not exist.");
+        return await store.DeleteAsync(caller.TenantId, id, ct) ? TypedResults.NoContent() : Problems.NotFound($"Workflow '{id}' does not exist.");
     }
 
     private static async Task<Ok<ValidationResponse>> ValidateAsync(HttpRequest request, IPluginCatalog plugins, CancellationToken ct)

@@ -11,6 +11,7 @@ using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Sandbox;
 using OpenClaw.Server.Plugins;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.Security;
 using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Sqlite;
 
@@ -86,6 +87,7 @@ public static class OpenClawComposition
         foreach (var plugin in BuiltInPlugins.CreateSandboxed()) builder.Services.AddSingleton(new SandboxedBuiltInPlugin(plugin));
         AddPlugins(builder, options, dataDirectory);
 
+        builder.Services.AddOpenClawSecurity();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.Security;
 
 namespace OpenClaw.Server.Hosting;
 
@@ -35,6 +36,7 @@ public static class OpenClawServer
         // Explicitly after versioning: it rewrites unversioned paths, and routing must see the rewritten one.
         app.UseRouting();
         app.UseOpenClawRouteCapture();
+        app.UseOpenClawSecurity();
         app.UseStatusCodePages();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
