@@ -21,8 +21,8 @@ public sealed class StepExecutor(
     IPluginResolver plugins, ICredentialProvider credentials, ILoggerFactory loggers, TimeProvider time, SandboxedPluginInvoker? sandbox = null,
     IPluginObjectStore? objectStore = null)
 {
-    /// <summary>The outcome of one attempt: an output or a failure.</summary>
-    public readonly record struct Result(JsonElement? Output, StepFailure? Failure);
+    /// <summary>The outcome of one attempt: an output or a failure, and what the plugin logged.</summary>
+    public readonly record struct Result(JsonElement? Output, StepFailure? Failure, JsonElement? Logs = null);
 
     public async Task<Result> ExecuteAsync(StepRunRecord task, CancellationToken cancellationToken)
     {
@@ -33,13 +33,15 @@ public sealed class StepExecutor(
                 var fired = new JsonObject { ["fired_at"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) };
                 return new Result(JsonSerializer.SerializeToElement(fired), null);
             case "plugin":
-                return await ExecutePluginAsync(task, cancellationToken).ConfigureAwait(false);
+                var logger = new StepLogRecorder(loggers.CreateLogger("OpenClaw.Plugins." + task.PluginName), time);
+                var result = await ExecutePluginAsync(task, logger, cancellationToken).ConfigureAwait(false);
+                return result with { Logs = logger.ToJson() };
             default:
                 return new Result(null, new StepFailure($"a '{task.StepType}' step cannot run on a worker", false));
         }
     }
 
-    private async Task<Result> ExecutePluginAsync(StepRunRecord task, CancellationToken cancellationToken)
+    private async Task<Result> ExecutePluginAsync(StepRunRecord task, ILogger logger, CancellationToken cancellationToken)
     {
         string? version = task.State is { } state && state.TryGetProperty("plugin_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var binding = plugins.Bind(task.PluginName!, version);
@@ -55,13 +57,12 @@ public sealed class StepExecutor(
         var timeout = task.State is { } s && s.TryGetProperty("timeout_ms", out var t) && t.TryGetInt64(out var ms)
             ? TimeSpan.FromMilliseconds(ms)
             : StepDefinition.DefaultTimeout;
-        if (binding is SandboxedPluginBinding sandboxed) return await ExecuteSandboxedAsync(task, sandboxed, timeout, cancellationToken).ConfigureAwait(false);
+        if (binding is SandboxedPluginBinding sandboxed) return await ExecuteSandboxedAsync(task, sandboxed, logger, timeout, cancellationToken).ConfigureAwait(false);
         var plugin = ((InProcessPluginBinding)binding).Plugin;
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
-        var logger = loggers.CreateLogger("OpenClaw.Plugins." + plugin.Metadata.Name);
         var context = new RuntimePluginContext(task.TenantId, task.ExecutionId, task.StepId, task.Attempt, task.IdempotencyKey, logger, credentials, linked.Token, objectStore);
         try
         {
@@ -90,13 +91,13 @@ public sealed class StepExecutor(
     }
 
     /// <summary>Calls a third-party plugin in the sandbox, whose own wall clock enforces the step's timeout.</summary>
-    private async Task<Result> ExecuteSandboxedAsync(StepRunRecord task, SandboxedPluginBinding binding, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<Result> ExecuteSandboxedAsync(
+        StepRunRecord task, SandboxedPluginBinding binding, ILogger logger, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (sandbox is null)
             return new Result(null, new StepFailure($"plugin '{binding.Name}' must run in the sandbox, which this worker does not have", false));
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
-        var logger = loggers.CreateLogger("OpenClaw.Plugins." + binding.Name);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });
         var context = new SandboxCallContext
         {
