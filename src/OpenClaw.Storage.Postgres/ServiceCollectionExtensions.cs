@@ -35,6 +35,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, PostgresWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, PostgresExecutionQueries>();
         services.TryAddSingleton<IPluginStore, PostgresPluginStore>();
+        services.TryAddSingleton<IIdentityStore, PostgresIdentityStore>();
+        services.TryAddSingleton<IWorkflowShareStore, PostgresWorkflowShareStore>();
+        services.TryAddSingleton<ISecurityLogStore, PostgresSecurityLogStore>();
         services.TryAddSingleton(provider => new PostgresQueueListener(
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));

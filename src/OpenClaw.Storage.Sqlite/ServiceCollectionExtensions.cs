@@ -33,6 +33,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, SqliteExecutionQueries>();
         services.TryAddSingleton<IPluginStore, SqlitePluginStore>();
+        services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
+        services.TryAddSingleton<IWorkflowShareStore, SqliteWorkflowShareStore>();
+        services.TryAddSingleton<ISecurityLogStore, SqliteSecurityLogStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }
