@@ -15,8 +15,10 @@ public static class MarketplaceEndpoints
     public static IEndpointRouteBuilder MapMarketplaceEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var marketplace = endpoints.MapGroup("/marketplace/plugins");
-        marketplace.MapGet("/", Search).RequirePermission(Permissions.PluginsRead);
-        marketplace.MapGet("/{name}/{version}/package", Package).RequirePermission(Permissions.PluginsRead);
+        // The catalog and its packages are what other servers read (OpenClaw:Marketplace:Servers): public, like any package
+        // registry. They hold no tenant data; the install plan and installs below need credentials.
+        marketplace.MapGet("/", Search).AllowAnonymous();
+        marketplace.MapGet("/{name}/{version}/package", Package).AllowAnonymous();
         marketplace.MapGet("/{name}/plan", Plan).RequirePermission(Permissions.PluginsRead);
         marketplace.MapPost("/{name}/install", Install).RequirePermission(Permissions.PluginsManage);
         return endpoints;

@@ -1,22 +1,29 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenClaw.Core.Storage;
+
 namespace OpenClaw.Server.Security;
 
 /// <summary>Authentication and authorisation of every request.</summary>
 public static class SecurityServices
 {
-    public static IServiceCollection AddOpenClawSecurity(this IServiceCollection services)
+    public static IServiceCollection AddOpenClawSecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddScoped<AuditContext>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PasswordHasher<UserRecord>>();
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<SecurityLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<SecurityLogWriter>());
+        services.AddHostedService<SecurityBootstrap>();
+        services.AddHostedService<EndpointSecurityCheck>();
         return services;
     }
 
-    /// <summary>
-    /// Until authentication lands, every request acts as the default tenant's administrator; this is the one place
-    /// that changes when it does.
-    /// </summary>
-    public static IApplicationBuilder UseOpenClawSecurity(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
-        {
-            Caller.Set(context, new Caller("default", "system", "system", CallerKind.User, "admin", Permissions.All.ToHashSet()));
-            return next(context);
-        });
+    /// <summary>Authenticates, authorises and logs every request (after routing, so the endpoint's declaration is known).</summary>
+    public static IApplicationBuilder UseOpenClawSecurity(this IApplicationBuilder app) => app.UseMiddleware<SecurityMiddleware>();
 }
