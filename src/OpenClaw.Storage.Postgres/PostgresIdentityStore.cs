@@ -43,6 +43,15 @@ public sealed class PostgresIdentityStore : IIdentityStore
         ReadOneAsync(_database, $"SELECT {TenantColumns} FROM tenants WHERE tenant_id = $1;", ReadTenant, cancellationToken, tenantId);
 
     /// <inheritdoc />
+    public Task<TenantRecord?> UpdateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        return ReadOneAsync(_database,
+            $"UPDATE tenants SET name = $2, max_workflows = $3, max_executions_per_day = $4, requests_per_minute = $5 WHERE tenant_id = $1 RETURNING {TenantColumns};",
+            ReadTenant, cancellationToken, tenant.Id, tenant.Name, Nullable(tenant.MaxWorkflows), Nullable(tenant.MaxExecutionsPerDay), Nullable(tenant.RequestsPerMinute));
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync(_database, $"SELECT {TenantColumns} FROM tenants ORDER BY tenant_id COLLATE \"C\";", ReadTenant, cancellationToken);
 

@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IIdentityStore, PostgresIdentityStore>();
         services.TryAddSingleton<IWorkflowShareStore, PostgresWorkflowShareStore>();
         services.TryAddSingleton<ISecurityLogStore, PostgresSecurityLogStore>();
+        services.TryAddSingleton<ITenantUsageQueries, PostgresTenantUsageQueries>();
         services.TryAddSingleton(provider => new PostgresQueueListener(
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));

@@ -36,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
         services.TryAddSingleton<IWorkflowShareStore, SqliteWorkflowShareStore>();
         services.TryAddSingleton<ISecurityLogStore, SqliteSecurityLogStore>();
+        services.TryAddSingleton<ITenantUsageQueries, SqliteTenantUsageQueries>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }

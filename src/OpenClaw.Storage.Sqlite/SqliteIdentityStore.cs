@@ -48,6 +48,23 @@ public sealed class SqliteIdentityStore : IIdentityStore
         await ReadOneAsync($"SELECT {TenantColumns} FROM tenants WHERE tenant_id = @p0;", ReadTenant, cancellationToken, tenantId).ConfigureAwait(false);
 
     /// <inheritdoc />
+    public async Task<TenantRecord?> UpdateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        using var lease = await _database.AcquireWriterAsync(cancellationToken).ConfigureAwait(false);
+        using var command = lease.Connection.CreateCommand();
+        command.CommandText = "UPDATE tenants SET name = @name, max_workflows = @wf, max_executions_per_day = @ex, requests_per_minute = @rpm " +
+            $"WHERE tenant_id = @id RETURNING {TenantColumns};";
+        command.Parameters.AddWithValue("@id", tenant.Id);
+        command.Parameters.AddWithValue("@name", tenant.Name);
+        command.Parameters.AddWithValue("@wf", (object?)tenant.MaxWorkflows ?? DBNull.Value);
+        command.Parameters.AddWithValue("@ex", (object?)tenant.MaxExecutionsPerDay ?? DBNull.Value);
+        command.Parameters.AddWithValue("@rpm", (object?)tenant.RequestsPerMinute ?? DBNull.Value);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadTenant(reader) : null;
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default) =>
         ReadAsync($"SELECT {TenantColumns} FROM tenants ORDER BY tenant_id;", ReadTenant, cancellationToken);
 

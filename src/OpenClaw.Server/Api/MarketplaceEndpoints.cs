@@ -67,13 +67,15 @@ public static class MarketplaceEndpoints
     }
 
     private static async Task<Results<Created<MarketplaceInstallResponse>, ValidationProblem, ProblemHttpResult>> Install(
-        string name, string? version, HttpRequest request, PluginMarketplace marketplace, CancellationToken ct)
+        string name, string? version, HttpRequest request, PluginMarketplace marketplace, AuditContext audit, CancellationToken ct)
     {
         if (await FindAsync(marketplace, name, Blank(version), ct) is null) return NotOffered(name, version);
         try
         {
             var changes = await marketplace.InstallAsync(name, Blank(version), ct);
             var installed = changes[^1].Plugin;
+            audit.Describe("plugin", $"{installed.Name}@{installed.Version}", "marketplace_install",
+                after: new MarketplaceInstallResponse(changes.Select(PluginChangeResponse.From).ToList()));
             var location = $"{ApiRoutes.Prefix(request)}/plugins/{Uri.EscapeDataString(installed.Name)}/{Uri.EscapeDataString(installed.Version.ToString())}";
             return TypedResults.Created(location, new MarketplaceInstallResponse(changes.Select(PluginChangeResponse.From).ToList()));
         }

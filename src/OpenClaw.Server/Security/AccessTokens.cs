@@ -73,7 +73,9 @@ internal sealed class AccessTokens(SigningKeyProvider keys, IOptions<AuthOptions
                 return expires is { } e && e + p.ClockSkew > now && (notBefore is not { } nb || nb - p.ClockSkew <= now);
             },
         });
-        if (!result.IsValid) return (null, false, result.Exception?.Message ?? "the token is not valid");
+        // A fixed description: the handler's messages span lines and name internals, and end up in a response header.
+        if (!result.IsValid)
+            return (null, false, result.Exception is SecurityTokenExpiredException ? "the token has expired" : "the token is not valid (format, signature, issuer or audience)");
         var claims = result.Claims;
         string Get(string claim) => claims.TryGetValue(claim, out var value) ? value?.ToString() ?? "" : "";
         var tenantId = Get(TenantClaim);

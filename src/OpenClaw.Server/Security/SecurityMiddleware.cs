@@ -16,7 +16,8 @@ namespace OpenClaw.Server.Security;
 /// but a bad one does not fail the request (webhooks and health checks must not depend on them).
 /// </remarks>
 internal sealed class SecurityMiddleware(
-    RequestDelegate next, AccessTokens tokens, ApiKeyAuthenticator apiKeys, SecurityLogWriter log, ActiveUserTracker activeUsers, TimeProvider time)
+    RequestDelegate next, AccessTokens tokens, ApiKeyAuthenticator apiKeys, TenantLimits limits, SecurityLogWriter log, ActiveUserTracker activeUsers,
+    TimeProvider time)
 {
     public const string ApiKeyHeader = "X-API-Key";
 
@@ -59,7 +60,14 @@ internal sealed class SecurityMiddleware(
             await ChallengeAsync(context, error);
             return;
         }
-        if (required is null)
+        if (await limits.TryAcquireAsync(caller.TenantId, context.RequestAborted) is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteProblemAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                $"Tenant '{caller.TenantId}' is over its request rate; try again after Retry-After seconds.");
+            return;
+        }
+        if (required is null && endpoint.Metadata.GetMetadata<AuthenticatedOnly>() is null)
         {
             // The startup check makes this unreachable for mapped endpoints; refuse rather than serve an unprotected one.
             await ForbidAsync(context, caller, "This endpoint declares no permission, so nobody may call it.");
@@ -70,7 +78,7 @@ internal sealed class SecurityMiddleware(
             await ForbidAsync(context, caller, "Change your password first (POST /auth/password); until then only that, /auth/me and /auth/logout answer.");
             return;
         }
-        if (!caller.Has(required.Permission))
+        if (required is not null && !caller.Has(required.Permission))
         {
             var shared = await SharedGrantAsync(context, endpoint, caller);
             if (shared is null || !shared.Contains(required.Permission))

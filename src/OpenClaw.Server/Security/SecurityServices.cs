@@ -18,12 +18,20 @@ public static class SecurityServices
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<SecurityLogWriter>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddOptions<TenantLimitOptions>().Bind(configuration.GetSection(TenantLimitOptions.Section))
+            .Validate(o => o.RequestsPerMinute >= 0 && o.MaxWorkflows is null or >= 0 && o.MaxExecutionsPerDay is null or >= 0,
+                "OpenClaw:Tenants: RequestsPerMinute, MaxWorkflows and MaxExecutionsPerDay must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<TenantLimits>();
+        services.AddSingleton<UserSessions>();
         services.AddHostedService(sp => sp.GetRequiredService<SecurityLogWriter>());
         services.AddHostedService<SecurityBootstrap>();
-        services.AddHostedService<EndpointSecurityCheck>();
+        services.AddTransient<IStartupFilter, EndpointSecurityCheck>();
         return services;
     }
 
     /// <summary>Authenticates, authorises and logs every request (after routing, so the endpoint's declaration is known).</summary>
-    public static IApplicationBuilder UseOpenClawSecurity(this IApplicationBuilder app) => app.UseMiddleware<SecurityMiddleware>();
+    public static IApplicationBuilder UseOpenClawSecurity(this IApplicationBuilder app) =>
+        app.UseMiddleware<SecurityMiddleware>().UseMiddleware<AuditMiddleware>();
 }

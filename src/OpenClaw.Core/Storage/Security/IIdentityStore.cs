@@ -12,6 +12,10 @@ public interface IIdentityStore
 
     Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken = default);
 
+    /// <summary>Replaces the name, quotas and rate limit of the tenant the record names.</summary>
+    /// <returns>The stored tenant, or null when there is none.</returns>
+    Task<TenantRecord?> UpdateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken = default);
+
     /// <summary>Every tenant, by id.</summary>
     Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
