@@ -37,8 +37,6 @@ internal static class ApiKeyEndpoints
     private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request, Caller caller, IIdentityStore store, TimeProvider time, AuditContext audit, CancellationToken ct)
     {
-        if (caller.Kind != CallerKind.User)
-            return Problems.Forbidden("Only users make API keys; log in as a user (a key or client cannot mint further keys).");
         var (body, problem) = await JsonObjectBody.ReadAsync(request, CreateFields, ct);
         if (problem is not null) return problem;
         var name = body!.String("name", maxLength: 100);
@@ -53,6 +51,8 @@ internal static class ApiKeyEndpoints
                 body.Error("scopes", $"You do not hold '{scope}', so a key of yours cannot have it.");
         }
         if (body.Problem is { } invalid) return invalid;
+        if (caller.Kind != CallerKind.User)
+            return Problems.Forbidden("Only users make API keys; log in as a user (a key or client cannot mint further keys).");
 
         var key = ApiKeyFormat.NewSecret(ApiKeyFormat.Prefix);
         var created = await store.CreateApiKeyAsync(new ApiKeyRecord(Guid.CreateVersion7(), caller.TenantId, name!, ApiKeyFormat.Display(key),
