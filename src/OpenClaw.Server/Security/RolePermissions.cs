@@ -27,7 +27,11 @@ public static class RolePermissions
         Permissions.CredentialsRead, Permissions.CredentialsManage, Permissions.NotificationsManage,
     ];
 
-    /// <summary>Permissions of a role in a tenant: <c>tenants:manage</c> only for administrators of the default tenant (platform administrators).</summary>
+    /// <summary>
+    /// Permissions of a role in a tenant. <c>tenants:manage</c> and <c>plugins:manage</c> act on the whole installation
+    /// (tenants; plugins are installed for every tenant), so only administrators of the default tenant (platform
+    /// administrators) hold them.
+    /// </summary>
     public static IReadOnlySet<string> For(string role, string tenantId) => role switch
     {
         Roles.Admin => tenantId == DefaultTenant ? AdminOfDefault : AdminOfOther,
@@ -48,6 +52,6 @@ public static class RolePermissions
     public const string DefaultTenant = "default";
 
     private static readonly HashSet<string> AdminOfDefault = [.. Permissions.All];
-    private static readonly HashSet<string> AdminOfOther = [.. Permissions.All.Where(p => p != Permissions.TenantsManage)];
+    private static readonly HashSet<string> AdminOfOther = [.. Permissions.All.Where(p => p is not (Permissions.TenantsManage or Permissions.PluginsManage))];
     private static readonly HashSet<string> EmptySet = [];
 }
