@@ -35,6 +35,10 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, PostgresWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, PostgresExecutionQueries>();
         services.TryAddSingleton<IPluginStore, PostgresPluginStore>();
+        services.TryAddSingleton<IIdentityStore, PostgresIdentityStore>();
+        services.TryAddSingleton<IWorkflowShareStore, PostgresWorkflowShareStore>();
+        services.TryAddSingleton<ISecurityLogStore, PostgresSecurityLogStore>();
+        services.TryAddSingleton<ITenantUsageQueries, PostgresTenantUsageQueries>();
         services.TryAddSingleton(provider => new PostgresQueueListener(
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));

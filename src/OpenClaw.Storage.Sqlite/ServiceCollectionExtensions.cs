@@ -33,6 +33,10 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, SqliteExecutionQueries>();
         services.TryAddSingleton<IPluginStore, SqlitePluginStore>();
+        services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
+        services.TryAddSingleton<IWorkflowShareStore, SqliteWorkflowShareStore>();
+        services.TryAddSingleton<ISecurityLogStore, SqliteSecurityLogStore>();
+        services.TryAddSingleton<ITenantUsageQueries, SqliteTenantUsageQueries>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }

@@ -16,15 +16,23 @@ internal static class ServerCommands
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OPENCLAW_SERVER") ?? "http://127.0.0.1:5080",
     };
 
+    private static Option<string?> ApiKeyOption() => new("--api-key")
+    {
+        Description = "An API key (ock_...) sent as the bearer credential (default: $OPENCLAW_API_KEY, else the token `openclaw login` stored).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OPENCLAW_API_KEY"),
+    };
+
     private static Option<bool> JsonOption() => new("--json") { Description = "Print the server's JSON instead of a table." };
 
     public static Command CreateWorkflows()
     {
         var server = ServerOption();
+        var apiKey = ApiKeyOption();
+        var credentials = CredentialStore.Option();
         var json = JsonOption();
         var search = new Option<string?>("--search") { Description = "Only workflows whose id or name contains this." };
-        var list = new Command("list", "List the server's workflows.") { server, json, search };
-        list.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, BuildPath("workflows", ("search", parse.GetValue(search))), parse.GetValue(json),
+        var list = new Command("list", "List the server's workflows.") { server, apiKey, credentials, json, search };
+        list.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, Auth(parse, apiKey, credentials), BuildPath("workflows", ("search", parse.GetValue(search))), parse.GetValue(json),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, RenderWorkflows, ct));
         return new Command("workflows", "Workflows stored on a server.") { list };
     }
@@ -32,13 +40,19 @@ internal static class ServerCommands
     public static Command CreateExecutions()
     {
         var server = ServerOption();
+        var apiKey = ApiKeyOption();
+        var credentials = CredentialStore.Option();
         var json = JsonOption();
         var id = new Argument<Guid>("id") { Description = "The execution id." };
-        var get = new Command("get", "Show an execution with its step history.") { id, server, json };
-        get.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, $"executions/{parse.GetValue(id)}", parse.GetValue(json),
+        var get = new Command("get", "Show an execution with its step history.") { id, server, apiKey, credentials, json };
+        get.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, Auth(parse, apiKey, credentials), $"executions/{parse.GetValue(id)}", parse.GetValue(json),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, RenderExecution, ct));
         return new Command("executions", "Executions on a server.") { get };
     }
+
+    /// <summary>Where the bearer credential comes from: the API key if given, else the login token stored for the server.</summary>
+    private static ServerAuth Auth(ParseResult parse, Option<string?> apiKey, Option<string> credentials) =>
+        new(parse.GetValue(apiKey), parse.GetValue(credentials)!);
 
     private static string BuildPath(string path, params (string Name, string? Value)[] query)
     {
@@ -47,7 +61,7 @@ internal static class ServerCommands
     }
 
     private static async Task<int> CallAsync(
-        string server, string path, bool raw, TextWriter output, TextWriter error, Action<JsonElement, IAnsiConsole> render, CancellationToken ct)
+        string server, ServerAuth auth, string path, bool raw, TextWriter output, TextWriter error, Action<JsonElement, IAnsiConsole> render, CancellationToken ct)
     {
         if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
         {
@@ -58,6 +72,8 @@ internal static class ServerCommands
         HttpResponseMessage response;
         try
         {
+            var bearer = await auth.BearerAsync(http, baseUri, ct);
+            if (bearer is not null) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
             response = await http.GetAsync(path, ct);
         }
         catch (HttpRequestException ex)
@@ -80,6 +96,8 @@ internal static class ServerCommands
                     ? d.GetString()
                     : response.ReasonPhrase;
                 error.WriteLine($"error: {(int)response.StatusCode} {detail}");
+                if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+                    error.WriteLine("hint: pass --api-key (or set OPENCLAW_API_KEY), or run `openclaw login --server URL --username NAME`");
                 return ExitCodes.InvalidInput;
             }
             if (body is not { ValueKind: JsonValueKind.Object } json)

@@ -15,6 +15,7 @@ public static class ApiRoutes
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
                 .MapMarketplaceEndpoints();
+            endpoints.MapGroup($"/api/{version}").MapSecurityEndpoints();
         }
         return endpoints;
     }

@@ -87,7 +87,7 @@ public static class OpenClawComposition
         foreach (var plugin in BuiltInPlugins.CreateSandboxed()) builder.Services.AddSingleton(new SandboxedBuiltInPlugin(plugin));
         AddPlugins(builder, options, dataDirectory);
 
-        builder.Services.AddOpenClawSecurity();
+        builder.Services.AddOpenClawSecurity(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

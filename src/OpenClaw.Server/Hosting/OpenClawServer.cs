@@ -39,8 +39,8 @@ public static class OpenClawServer
         app.UseOpenClawSecurity();
         app.UseStatusCodePages();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenClawMetrics();
         if (options.ServesApi) app.MapOpenClawApi();
         return app;

@@ -16,6 +16,14 @@ public interface IStorageBackend : IAsyncDisposable
 
     IPluginStore Plugins { get; }
 
+    IIdentityStore Identities { get; }
+
+    IWorkflowShareStore Shares { get; }
+
+    ISecurityLogStore SecurityLog { get; }
+
+    ITenantUsageQueries Usage { get; }
+
     /// <summary>Another node over the same database (its own connections), as a second process would have.</summary>
     Task<IStorageBackend> OpenPeerAsync();
 }

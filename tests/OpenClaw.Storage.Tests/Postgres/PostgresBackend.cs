@@ -18,6 +18,10 @@ public sealed class PostgresBackend : IStorageBackend
         Workflows = new PostgresWorkflowStore(database);
         Queries = new PostgresExecutionQueries(database);
         Plugins = new PostgresPluginStore(database);
+        Identities = new PostgresIdentityStore(database);
+        Shares = new PostgresWorkflowShareStore(database);
+        SecurityLog = new PostgresSecurityLogStore(database);
+        Usage = new PostgresTenantUsageQueries(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -31,6 +35,14 @@ public sealed class PostgresBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public IIdentityStore Identities { get; }
+
+    public IWorkflowShareStore Shares { get; }
+
+    public ISecurityLogStore SecurityLog { get; }
+
+    public ITenantUsageQueries Usage { get; }
 
     public static async Task<PostgresBackend> CreateAsync()
     {
@@ -75,6 +87,24 @@ public sealed class PostgresExecutionQueriesTests : ExecutionQueriesConformanceT
 
 [RequiresPostgres]
 public sealed class PostgresPluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresIdentityStoreTests : IdentityStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresWorkflowShareStoreTests : WorkflowShareStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresSecurityLogStoreTests : SecurityLogStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }
