@@ -35,10 +35,13 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, PostgresWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, PostgresExecutionQueries>();
         services.TryAddSingleton<IPluginStore, PostgresPluginStore>();
+        services.TryAddSingleton<IQueueStore, PostgresQueueStore>();
+        services.TryAddSingleton<IScheduleStore, PostgresScheduleStore>();
         services.TryAddSingleton(provider => new PostgresQueueListener(
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));
         services.TryAddSingleton<IQueueSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<ISchedulerSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresDatabaseInitializer>());
         return services;
     }

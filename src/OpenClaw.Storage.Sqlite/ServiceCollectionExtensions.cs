@@ -33,6 +33,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, SqliteExecutionQueries>();
         services.TryAddSingleton<IPluginStore, SqlitePluginStore>();
+        services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
+        services.TryAddSingleton<IScheduleStore, SqliteScheduleStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }
