@@ -46,7 +46,7 @@ internal static class ExecutionResume
                     // A new attempt number: a result still on its way for the old attempt is then recognised as stale.
                     rows.Add(step with
                     {
-                        Status = StepRunStatus.Queued, Inputs = inputs, Error = null, Attempt = step.Attempt + 1, RunAt = now,
+                        Status = StepRunStatus.Queued, Inputs = inputs, Error = null, Attempt = step.Attempt + 1, RunAt = DueAt(type, inputs, now),
                         LeaseOwner = null, LeaseExpiresAt = null, CompletedAt = null,
                     });
                     requeued.Add(step.StepKey);
@@ -80,6 +80,13 @@ internal static class ExecutionResume
         }
         return state;
     }
+
+    /// <summary>A plugin step runs at once; a delay waits until its <c>until</c> if that is still ahead.</summary>
+    private static DateTimeOffset DueAt(StepType type, JsonElement? inputs, DateTimeOffset now) =>
+        type == StepType.Delay && inputs is { ValueKind: JsonValueKind.Object } i && i.TryGetProperty("until", out var until)
+            && until.ValueKind == JsonValueKind.String && until.TryGetDateTimeOffset(out var at) && at > now
+            ? at
+            : now;
 
     private static StepRun Run(ExecutionState state, string key) =>
         state.TryGetRun(key, out var run) ? run : throw new InvalidOperationException($"No step instance '{key}'.");

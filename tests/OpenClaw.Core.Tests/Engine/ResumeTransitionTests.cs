@@ -110,6 +110,22 @@ public sealed class ResumeTransitionTests
     }
 
     [Fact]
+    public void A_resumed_delay_still_waits_until_its_time()
+    {
+        var h = new EngineHarness("""
+            id: waits
+            name: waits
+            steps:
+              - { id: wait, type: delay, config: { duration: 1h } }
+            """).Start().Cancel();
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+
+        h.Resume();
+
+        Assert.Equal(EngineHarness.Epoch.AddHours(1), h.Run("wait").RunAt);
+    }
+
+    [Fact]
     public void A_cancelled_execution_resumes_its_cancelled_steps()
     {
         var h = new EngineHarness(Chain).Start().Cancel();
