@@ -70,7 +70,7 @@ public sealed partial class ExecutionCoordinator
         ExecutionState Create() => ExecutionState.CreateNew(id, request.TenantId, request.WorkflowId, plan.StoredVersion,
             inputsElement, request.Priority, request.Trigger, request.CreatedBy, createdAt);
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new StartCommand(Create, plan, done, request.Fire));
+        Post(new StartCommand(id, Create, plan, done, request.Fire));
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return id;
     }
@@ -159,6 +159,16 @@ public sealed partial class ExecutionCoordinator
                 var changes = PrepareCommit(work);
                 if (changes.Count > 0) await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
             }
+            catch (ConcurrencyConflictException conflict) when (LostFire(commands, conflict.ExecutionId) is { } lost)
+            {
+                // A cron fire time another scheduler claimed first: refuse that start at once and commit the rest.
+                Abandon(work);
+                commands.Remove(lost);
+                lost.Fail(new FireAlreadyClaimedException(lost.Fire!));
+                if (commands.Count == 0) return;
+                attempt--;
+                continue;
+            }
             catch (ConcurrencyConflictException conflict) when (attempt < 5)
             {
                 // Another node moved an execution we had cached: forget what this batch did and apply it again from the database.
@@ -189,6 +199,10 @@ public sealed partial class ExecutionCoordinator
             return;
         }
     }
+
+    /// <summary>The start of a cron fire whose execution the conflict names: its fire time (or its id) was taken by another scheduler.</summary>
+    private static StartCommand? LostFire(List<Command> commands, Guid executionId) =>
+        commands.OfType<StartCommand>().FirstOrDefault(c => c.Fire is not null && c.Id == executionId);
 
     /// <summary>
     /// Results are applied (committed, or dropped as stale) or failed for good: their tasks' leases need no more
@@ -608,7 +622,7 @@ public sealed partial class ExecutionCoordinator
         public override void Fail(Exception exception) => Done.TrySetException(exception);
     }
 
-    private sealed record StartCommand(Func<ExecutionState> Create, WorkflowPlan Plan, TaskCompletionSource<bool> Done, ScheduleFire? Fire) : Command
+    private sealed record StartCommand(Guid Id, Func<ExecutionState> Create, WorkflowPlan Plan, TaskCompletionSource<bool> Done, ScheduleFire? Fire) : Command
     {
         public override void Succeed(bool result) => Done.TrySetResult(result);
 

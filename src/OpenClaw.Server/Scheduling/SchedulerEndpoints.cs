@@ -4,5 +4,5 @@ namespace OpenClaw.Server.Scheduling;
 internal static class SchedulerEndpoints
 {
     public static IEndpointRouteBuilder MapSchedulerEndpoints(this IEndpointRouteBuilder api) =>
-        api.MapDeadLetterEndpoints().MapQueueEndpoints().MapExecutionRetryEndpoints();
+        api.MapDeadLetterEndpoints().MapQueueEndpoints().MapExecutionRetryEndpoints().MapScheduleEndpoints();
 }
