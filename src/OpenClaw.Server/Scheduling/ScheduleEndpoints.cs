@@ -150,7 +150,7 @@ internal static class ScheduleEndpoints
                 var plan = await plans.GetCurrentAsync(schedule.TenantId, workflowId, null, ct);
                 var supplied = inputs ?? JsonNode.Parse(schedule.Inputs.GetRawText()) as JsonObject;
                 foreach (var error in WorkflowValidator.BindInputs(plan.Definition, supplied).Errors)
-                    body.Errors[error.Path.Replace("$", "$.inputs", StringComparison.Ordinal)] = [error.Message];
+                    body.Errors[error.Path] = [error.Message];
             }
             catch (WorkflowNotFoundException)
             {
