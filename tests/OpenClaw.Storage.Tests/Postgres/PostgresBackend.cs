@@ -18,6 +18,8 @@ public sealed class PostgresBackend : IStorageBackend
         Workflows = new PostgresWorkflowStore(database);
         Queries = new PostgresExecutionQueries(database);
         Plugins = new PostgresPluginStore(database);
+        Queues = new PostgresQueueStore(database);
+        Schedules = new PostgresScheduleStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -31,6 +33,10 @@ public sealed class PostgresBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
 
     public static async Task<PostgresBackend> CreateAsync()
     {
@@ -75,6 +81,12 @@ public sealed class PostgresExecutionQueriesTests : ExecutionQueriesConformanceT
 
 [RequiresPostgres]
 public sealed class PostgresPluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresSchedulerStoreTests : SchedulerStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }

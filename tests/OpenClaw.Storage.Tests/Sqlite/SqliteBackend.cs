@@ -17,6 +17,8 @@ public sealed class SqliteBackend : IStorageBackend
         Workflows = new SqliteWorkflowStore(database);
         Queries = new SqliteExecutionQueries(database);
         Plugins = new SqlitePluginStore(database);
+        Queues = new SqliteQueueStore(database);
+        Schedules = new SqliteScheduleStore(database);
     }
 
     public SqliteDatabase Database { get; }
@@ -28,6 +30,10 @@ public sealed class SqliteBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
 
     /// <summary>A unique folder under the temp directory; tests run in parallel and never share a file.</summary>
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "openclaw-storage-tests", Guid.NewGuid().ToString("N"));
@@ -82,6 +88,11 @@ public sealed class SqliteExecutionQueriesTests : ExecutionQueriesConformanceTes
 }
 
 public sealed class SqlitePluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteSchedulerStoreTests : SchedulerStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }
