@@ -34,6 +34,8 @@ public static class ServiceCollectionExtensions
             },
             sp.GetRequiredService<ExpressionCache>()));
         services.AddSingleton<WorkflowPlanCache>();
+        services.TryAddSingleton<Scheduling.QueuePauseState>();
+        services.TryAddSingleton(new Scheduling.TenantConcurrencyLimits());
         services.AddSingleton<ExecutionEventHub>();
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<TaskDispatcher>();
@@ -49,6 +51,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPluginResolver>(sp => sp.GetRequiredService<CompositePluginResolver>());
         services.AddSingleton<IPluginCatalog>(sp => sp.GetRequiredService<CompositePluginResolver>());
         services.TryAddSingleton<ICredentialProvider>(sp => new ConfiguredCredentialProvider(sp.GetRequiredService<IConfiguration>()));
+        // Before the runtime: the coordinator's fast path must know the paused queues before it hands out a step.
+        services.AddSingleton<Scheduling.QueuePauseSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<Scheduling.QueuePauseSync>());
         services.AddHostedService<RuntimeHostedService>();
         return services;
     }

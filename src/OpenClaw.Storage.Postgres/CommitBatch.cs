@@ -57,18 +57,20 @@ internal static class CommitBatch
                u.inputs::json, u.outputs::json, u.error_message,
                CASE WHEN u.next_count = 0 THEN '{}'::text[] ELSE ($25::text[])[u.next_start : u.next_start + u.next_count - 1] END,
                u.state::json, u.retry_count, u.priority, u.run_at, u.lease_owner, u.lease_expires_at, u.idempotency_key,
-               u.created_at, u.started_at, u.completed_at
+               u.created_at, u.started_at, u.completed_at, u.queue, u.gate
         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                     $11::text[], $12::text[], $13::int[], $14::int[], $15::text[], $16::int[], $17::smallint[], $18::timestamptz[], $19::text[],
-                    $20::timestamptz[], $21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[])
+                    $20::timestamptz[], $21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[], $26::text[], $27::text[])
             AS u (id, execution_id, tenant_id, step_key, step_id, scope_key, step_type, plugin_name, status, inputs, outputs, error_message,
                   next_start, next_count, state, retry_count, priority, run_at, lease_owner, lease_expires_at, idempotency_key,
-                  created_at, started_at, completed_at)
+                  created_at, started_at, completed_at, queue, gate)
         ON CONFLICT (id) DO UPDATE SET
             plugin_name = excluded.plugin_name, status = excluded.status, inputs = excluded.inputs, outputs = excluded.outputs,
             error_message = excluded.error_message, next = excluded.next, state = excluded.state, retry_count = excluded.retry_count,
             priority = excluded.priority, run_at = excluded.run_at, lease_owner = excluded.lease_owner,
-            lease_expires_at = excluded.lease_expires_at, started_at = excluded.started_at, completed_at = excluded.completed_at;
+            lease_expires_at = excluded.lease_expires_at, started_at = excluded.started_at, completed_at = excluded.completed_at,
+            queue = excluded.queue, gate = excluded.gate,
+            discarded_at = CASE WHEN excluded.status = 'failed' THEN tasks.discarded_at END;
         """;
 
     private static readonly string AttemptSql = $"""
@@ -258,6 +260,8 @@ internal static class CommitBatch
         var createdAt = new DateTime[count];
         var startedAt = new DateTime?[count];
         var completedAt = new DateTime?[count];
+        var queue = new string[count];
+        var gate = new string?[count];
         var next = new List<string>();
         var n = 0;
         foreach (var s in steps)
@@ -291,6 +295,8 @@ internal static class CommitBatch
             createdAt[n] = Utc(s.CreatedAt);
             startedAt[n] = Utc(s.StartedAt);
             completedAt[n] = Utc(s.CompletedAt);
+            queue[n] = s.Queue;
+            gate[n] = s.Gate?.ToJson();
             n++;
         }
 
@@ -321,6 +327,8 @@ internal static class CommitBatch
         p.Add(Array(startedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(completedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(next.ToArray(), NpgsqlDbType.Text));
+        p.Add(Array(queue, NpgsqlDbType.Text));
+        p.Add(Array(gate, NpgsqlDbType.Text));
         batch.BatchCommands.Add(command);
     }
 

@@ -19,7 +19,7 @@ namespace OpenClaw.Storage.Postgres;
 /// while it was away are lost, so subscribers should look at the queue once. It does the same after the first connect.
 /// <para>Start it with <see cref="StartAsync"/> (the DI registration does so with the host); stop or dispose it to close the connection.</para>
 /// </remarks>
-public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal
+public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal, ISchedulerSignal
 {
     private readonly PostgresDatabase _database;
     private readonly ILogger _logger;
@@ -57,6 +57,9 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
     /// when unknown, as after a reconnect). Raised on the listener's own thread: handlers must be quick and must not block.
     /// </summary>
     public event Action<DateTimeOffset>? TaskQueued;
+
+    /// <inheritdoc />
+    public event Action<string>? Changed;
 
     /// <summary>Whether <c>LISTEN</c> is active on a live connection right now.</summary>
     public bool IsListening { get; private set; }
@@ -144,7 +147,7 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
             {
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresExecutionStore.NotificationChannel};", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresExecutionStore.NotificationChannel}; LISTEN {PostgresQueueStore.SchedulerChannel};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
@@ -157,6 +160,7 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
                 // Whatever was queued while nobody listened: subscribers look at the queue once.
                 Raise(DateTimeOffset.MinValue);
+                RaiseChanged("reconnect");
 
                 while (true)
                 {
@@ -195,10 +199,28 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
+        if (e.Channel == PostgresQueueStore.SchedulerChannel)
+        {
+            RaiseChanged(e.Payload);
+            return;
+        }
+
         var due = long.TryParse(e.Payload, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.MinValue;
         Raise(due);
+    }
+
+    private void RaiseChanged(string what)
+    {
+        try
+        {
+            Changed?.Invoke(what);
+        }
+        catch (Exception ex)
+        {
+            LogSubscriberFailed(ex);
+        }
     }
 
     private void Raise(DateTimeOffset due)

@@ -39,10 +39,13 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowShareStore, PostgresWorkflowShareStore>();
         services.TryAddSingleton<ISecurityLogStore, PostgresSecurityLogStore>();
         services.TryAddSingleton<ITenantUsageQueries, PostgresTenantUsageQueries>();
+        services.TryAddSingleton<IQueueStore, PostgresQueueStore>();
+        services.TryAddSingleton<IScheduleStore, PostgresScheduleStore>();
         services.TryAddSingleton(provider => new PostgresQueueListener(
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));
         services.TryAddSingleton<IQueueSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<ISchedulerSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresDatabaseInitializer>());
         return services;
     }

@@ -37,6 +37,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowShareStore, SqliteWorkflowShareStore>();
         services.TryAddSingleton<ISecurityLogStore, SqliteSecurityLogStore>();
         services.TryAddSingleton<ITenantUsageQueries, SqliteTenantUsageQueries>();
+        services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
+        services.TryAddSingleton<IScheduleStore, SqliteScheduleStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }

@@ -20,7 +20,7 @@ internal static class SqliteRows
     [
         "id", "execution_id", "tenant_id", "step_key", "step_id", "scope_key", "step_type", "plugin_name", "status", "inputs",
         "outputs", "error_message", "next", "state", "retry_count", "priority", "run_at", "lease_owner", "lease_expires_at",
-        "idempotency_key", "created_at", "started_at", "completed_at",
+        "idempotency_key", "created_at", "started_at", "completed_at", "queue", "gate",
     ];
 
     /// <summary>The attempt record's columns, then <c>tenant_id</c> (written from the execution, not part of the record).</summary>
@@ -121,6 +121,8 @@ internal static class SqliteRows
         p[20].Value = Time(s.CreatedAt);
         p[21].Value = Time(s.StartedAt);
         p[22].Value = Time(s.CompletedAt);
+        p[23].Value = s.Queue;
+        p[24].Value = Text(s.Gate?.ToJson());
     }
 
     public static StepRunRecord ReadTask(SqliteDataReader r) => new(
@@ -146,7 +148,11 @@ internal static class SqliteRows
         IdempotencyKey: r.GetString(19),
         CreatedAt: GetTime(r, 20),
         StartedAt: GetTimeOrNull(r, 21),
-        CompletedAt: GetTimeOrNull(r, 22));
+        CompletedAt: GetTimeOrNull(r, 22))
+    {
+        Queue = r.GetString(23),
+        Gate = ConcurrencyGate.Parse(GetTextOrNull(r, 24)),
+    };
 
     public static void BindAttempt(SqliteParameter[] p, StepAttemptRecord a, string tenantId)
     {

@@ -59,6 +59,15 @@ public sealed class WorkflowEngine
     public void Cancel(ExecutionState state, WorkflowPlan plan, string reason, TransitionEffects effects) =>
         new Transition(this, state, plan, effects).Cancel(reason);
 
+    /// <summary>
+    /// Resumes a failed or cancelled execution from the steps that stopped it (see <see cref="ExecutionResume"/>),
+    /// optionally replacing the inputs of failed steps (by step key). Returns the new working copy; its change is ready
+    /// to commit and the requeued steps are in <paramref name="effects"/>.
+    /// </summary>
+    /// <exception cref="ExecutionNotResumableException">The execution is not failed or cancelled, or a stopped step cannot run again.</exception>
+    public ExecutionState Resume(ExecutionSnapshot snapshot, WorkflowPlan plan, IReadOnlyDictionary<string, JsonElement>? replacedInputs, TransitionEffects effects) =>
+        ExecutionResume.Apply(snapshot, plan, replacedInputs, Now, effects);
+
     internal DateTimeOffset Now => _time.GetUtcNow();
 
     internal TimeProvider Time => _time;

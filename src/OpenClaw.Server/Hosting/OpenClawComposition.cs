@@ -10,6 +10,7 @@ using OpenClaw.Runtime.Plugins.Marketplace;
 using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Sandbox;
 using OpenClaw.Server.Plugins;
+using OpenClaw.Server.Scheduling;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Security;
 using OpenClaw.Storage.Postgres;
@@ -78,6 +79,7 @@ public static class OpenClawComposition
             if (options.Runtime.ReaperInterval is { } reaper) runtime.ReaperInterval = reaper;
             if (options.Runtime.SafetyPollInterval is { } poll) runtime.SafetyPollInterval = poll;
         });
+        builder.AddOpenClawScheduler();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));
         // Large step payloads and the object-storage plugin's objects; a local folder (shared storage for several nodes

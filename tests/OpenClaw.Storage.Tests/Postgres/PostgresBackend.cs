@@ -22,6 +22,8 @@ public sealed class PostgresBackend : IStorageBackend
         Shares = new PostgresWorkflowShareStore(database);
         SecurityLog = new PostgresSecurityLogStore(database);
         Usage = new PostgresTenantUsageQueries(database);
+        Queues = new PostgresQueueStore(database);
+        Schedules = new PostgresScheduleStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -43,6 +45,10 @@ public sealed class PostgresBackend : IStorageBackend
     public ISecurityLogStore SecurityLog { get; }
 
     public ITenantUsageQueries Usage { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
 
     public static async Task<PostgresBackend> CreateAsync()
     {
@@ -105,6 +111,12 @@ public sealed class PostgresWorkflowShareStoreTests : WorkflowShareStoreConforma
 
 [RequiresPostgres]
 public sealed class PostgresSecurityLogStoreTests : SecurityLogStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresSchedulerStoreTests : SchedulerStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }

@@ -48,7 +48,10 @@ public sealed class PostgresMigratorTests : IAsyncLifetime
         Assert.Equal(PostgresMigrator.EmbeddedMigrations.Select(m => (m.Version, m.Name)).Order(), first.Select(m => (m.Version, m.Name)));
         Assert.All(first, m => Assert.True(m.AppliedAt > DateTime.UnixEpoch));
         Assert.Equal(
-            ["plugins", "schema_migrations", "task_attempts", "tasks", "users", "workflow_executions", "workflow_versions", "workflows"],
+            [
+                "execution_slots", "plugins", "queue_pauses", "schedules", "schema_migrations", "task_attempts", "tasks", "users",
+                "workflow_executions", "workflow_versions", "workflows",
+            ],
             await QueryAsync("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1;", r => r.GetString(0)));
 
         await using (var again = await PostgresDatabase.OpenAsync(PostgresBackend.Options(_connectionString)))

@@ -35,7 +35,10 @@ public sealed class SqliteMigratorTests : IDisposable
         Assert.Equal(SqliteMigrator.EmbeddedMigrations.Select(m => (m.Version, m.Name)).Order(), first.Select(m => (m.Version, m.Name)));
         Assert.All(first, m => Assert.True(m.AppliedAt > 0));
         Assert.Equal(
-            ["plugins", "schema_migrations", "task_attempts", "tasks", "users", "workflow_executions", "workflow_versions", "workflows"],
+            [
+                "execution_slots", "plugins", "queue_pauses", "schedules", "schema_migrations", "task_attempts", "tasks", "users",
+                "workflow_executions", "workflow_versions", "workflows",
+            ],
             Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;", r => r.GetString(0)));
 
         await using (var again = await SqliteDatabase.OpenAsync(SqliteBackend.Options(DataSource)))
