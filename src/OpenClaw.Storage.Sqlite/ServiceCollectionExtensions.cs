@@ -33,6 +33,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, SqliteExecutionQueries>();
         services.TryAddSingleton<IPluginStore, SqlitePluginStore>();
+        services.TryAddSingleton<ICredentialStore, SqliteCredentialStore>();
+        services.TryAddSingleton<ITriggerStore, SqliteTriggerStore>();
+        services.TryAddSingleton<INotificationStore, SqliteNotificationStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }

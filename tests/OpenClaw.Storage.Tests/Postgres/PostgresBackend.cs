@@ -18,6 +18,9 @@ public sealed class PostgresBackend : IStorageBackend
         Workflows = new PostgresWorkflowStore(database);
         Queries = new PostgresExecutionQueries(database);
         Plugins = new PostgresPluginStore(database);
+        Credentials = new PostgresCredentialStore(database);
+        Triggers = new PostgresTriggerStore(database);
+        Notifications = new PostgresNotificationStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -31,6 +34,12 @@ public sealed class PostgresBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     public static async Task<PostgresBackend> CreateAsync()
     {
@@ -75,6 +84,24 @@ public sealed class PostgresExecutionQueriesTests : ExecutionQueriesConformanceT
 
 [RequiresPostgres]
 public sealed class PostgresPluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }

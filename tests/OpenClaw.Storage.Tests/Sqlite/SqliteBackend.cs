@@ -17,6 +17,9 @@ public sealed class SqliteBackend : IStorageBackend
         Workflows = new SqliteWorkflowStore(database);
         Queries = new SqliteExecutionQueries(database);
         Plugins = new SqlitePluginStore(database);
+        Credentials = new SqliteCredentialStore(database);
+        Triggers = new SqliteTriggerStore(database);
+        Notifications = new SqliteNotificationStore(database);
     }
 
     public SqliteDatabase Database { get; }
@@ -28,6 +31,12 @@ public sealed class SqliteBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     /// <summary>A unique folder under the temp directory; tests run in parallel and never share a file.</summary>
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "openclaw-storage-tests", Guid.NewGuid().ToString("N"));
@@ -82,6 +91,21 @@ public sealed class SqliteExecutionQueriesTests : ExecutionQueriesConformanceTes
 }
 
 public sealed class SqlitePluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }
