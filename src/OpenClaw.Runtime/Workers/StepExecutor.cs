@@ -6,6 +6,7 @@ using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Engine;
 using OpenClaw.Core.Storage;
 using OpenClaw.Plugins.Sdk;
+using OpenClaw.Runtime.Credentials;
 using OpenClaw.Runtime.Plugins;
 using OpenClaw.Sandbox;
 
@@ -61,14 +62,30 @@ public sealed class StepExecutor(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
-        var logger = loggers.CreateLogger("OpenClaw.Plugins." + plugin.Metadata.Name);
-        var context = new RuntimePluginContext(task.TenantId, task.ExecutionId, task.StepId, task.Attempt, task.IdempotencyKey, logger, credentials, linked.Token, objectStore);
+        // Every credential value this attempt resolves is masked in its output, error and log lines before they leave here.
+        var redactor = new SecretRedactor();
+        var logger = new RedactingLogger(loggers.CreateLogger("OpenClaw.Plugins." + plugin.Metadata.Name), redactor);
+        var context = new RuntimePluginContext(task.TenantId, task.ExecutionId, task.StepId, task.Attempt, task.IdempotencyKey, logger,
+            new RecordingCredentialProvider(credentials, redactor), linked.Token, objectStore);
+        return Redact(await RunInProcessAsync(plugin, inputs, context, task, timeout, timeoutSource, cancellationToken).ConfigureAwait(false), redactor);
+    }
+
+    private static Result Redact(Result result, SecretRedactor redactor) =>
+        redactor.IsEmpty ? result : new Result(
+            result.Output is { } output ? redactor.Redact(output) : null,
+            result.Failure is { } failure ? failure with { Message = redactor.Redact(failure.Message) } : null);
+
+    private static async Task<Result> RunInProcessAsync(
+        Plugin plugin, JsonObject inputs, RuntimePluginContext context, StepRunRecord task, TimeSpan timeout, CancellationTokenSource timeoutSource,
+        CancellationToken cancellationToken)
+    {
+        var logger = context.Logger;
         try
         {
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });
             // Stop waiting at the timeout or on cancellation even if the plugin ignores its token, so a plugin that
             // hangs cannot hold a worker forever; it was asked to stop and its late result is dropped.
-            var output = await plugin.ExecuteAsync(inputs, context).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            var output = await plugin.ExecuteAsync(inputs, context).AsTask().WaitAsync(context.CancellationToken).ConfigureAwait(false);
             return new Result(JsonSerializer.SerializeToElement(output), null);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -96,7 +113,8 @@ public sealed class StepExecutor(
             return new Result(null, new StepFailure($"plugin '{binding.Name}' must run in the sandbox, which this worker does not have", false));
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
-        var logger = loggers.CreateLogger("OpenClaw.Plugins." + binding.Name);
+        var redactor = new SecretRedactor();
+        var logger = new RedactingLogger(loggers.CreateLogger("OpenClaw.Plugins." + binding.Name), redactor);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });
         var context = new SandboxCallContext
         {
@@ -105,24 +123,27 @@ public sealed class StepExecutor(
             Attempt = task.Attempt,
             IdempotencyKey = task.IdempotencyKey,
             Settings = binding.Settings,
-            Credentials = binding.Sandbox.Has(PluginPermissions.Credentials) ? await NamedCredentialsAsync(task.TenantId, inputs, cancellationToken).ConfigureAwait(false) : null,
+            Credentials = binding.Sandbox.Has(PluginPermissions.Credentials)
+                ? await NamedCredentialsAsync(task.TenantId, inputs, new RecordingCredentialProvider(credentials, redactor), cancellationToken).ConfigureAwait(false)
+                : null,
             Timeout = timeout,
             Logger = logger,
         };
         var result = await sandbox.ExecuteAsync(binding.Sandbox, inputs, context, cancellationToken).ConfigureAwait(false);
-        if (result.Succeeded) return new Result(JsonSerializer.SerializeToElement(result.Output), null);
+        if (result.Succeeded) return Redact(new Result(JsonSerializer.SerializeToElement(result.Output), null), redactor);
 
         // The sandbox records a timeout as a violation, but for the workflow it is the step's timeout, retried like any other.
         if (result.Failure.Violation?.Kind == SandboxViolationKind.Timeout)
             return new Result(null, new StepFailure($"timed out after {DurationParser.Format(timeout)}", true));
-        return new Result(null, new StepFailure(result.Failure.Message, result.Failure.Retryable));
+        return Redact(new Result(null, new StepFailure(result.Failure.Message, result.Failure.Retryable)), redactor);
     }
 
     /// <summary>
     /// The credentials a sandboxed step names in its inputs (<c>credential</c>: a name, or <c>credentials</c>: a list of names):
     /// a sandboxed plugin cannot ask for them later, so they are sent with the call.
     /// </summary>
-    private async Task<Dictionary<string, PluginCredential>> NamedCredentialsAsync(string tenantId, JsonObject inputs, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, PluginCredential>> NamedCredentialsAsync(
+        string tenantId, JsonObject inputs, ICredentialProvider credentials, CancellationToken cancellationToken)
     {
         var names = new List<string>();
         if (inputs["credential"] is JsonValue one && one.TryGetValue<string>(out var single)) names.Add(single);

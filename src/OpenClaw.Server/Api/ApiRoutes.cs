@@ -1,3 +1,5 @@
+using OpenClaw.Server.Integrations;
+
 namespace OpenClaw.Server.Api;
 
 /// <summary>Maps the REST API under each supported version prefix.</summary>
@@ -10,7 +12,9 @@ public static class ApiRoutes
     {
         foreach (var version in Versions)
         {
-            endpoints.MapGroup($"/api/{version}")
+            var api = endpoints.MapGroup($"/api/{version}");
+            api.MapIntegrationEndpoints();
+            api
                 .MapWorkflowEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
