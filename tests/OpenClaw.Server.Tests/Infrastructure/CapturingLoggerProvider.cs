@@ -3,14 +3,13 @@ using Microsoft.Extensions.Logging;
 
 namespace OpenClaw.Server.Tests.Infrastructure;
 
-/// <summary>Keeps every formatted log line (with its exception) written through the loggers of the app it is added to.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
+/// <summary>
+/// Adds every formatted log line (with its exception and state) written through the app's loggers to
+/// <paramref name="lines"/>. Hand it to <c>ILoggerFactory.AddProvider</c>, which then owns it.
+/// </summary>
+public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
 {
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyList<string> Lines => [.. _lines];
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
 
     public void Dispose()
     {
