@@ -58,7 +58,7 @@ internal static class TriggerEndpoints
         var settings = ReadSettings(body, defaults: null);
         if (body.Errors is { } invalid) return Problems.Invalid("The trigger is invalid", invalid);
         if (await workflows.GetAsync(caller.TenantId, workflowId!, ct) is null)
-            return Problems.Invalid("workflow_id", $"Workflow '{workflowId}' does not exist.");
+            return Problems.Invalid("$.workflow_id", $"Workflow '{workflowId}' does not exist.");
 
         var id = Guid.CreateVersion7();
         var path = WebhookPaths.New();
@@ -84,7 +84,7 @@ internal static class TriggerEndpoints
         var settings = ReadSettings(body, current);
         if (body.Errors is { } invalid) return Problems.Invalid("The trigger is invalid", invalid);
         if (workflowId != current.WorkflowId && await workflows.GetAsync(caller.TenantId, workflowId, ct) is null)
-            return Problems.Invalid("workflow_id", $"Workflow '{workflowId}' does not exist.");
+            return Problems.Invalid("$.workflow_id", $"Workflow '{workflowId}' does not exist.");
 
         // Turning signatures on makes a secret (shown once); turning them off forgets it.
         string? signing = settings.RequireSignature && current.SigningSecret is null ? WebhookPaths.NewSigningSecret() : null;
@@ -139,7 +139,7 @@ internal static class TriggerEndpoints
     {
         var current = await store.GetAsync(caller.TenantId, id, ct);
         if (current is null) return NotFound(id);
-        if (current.SigningSecret is null) return Problems.Invalid("require_signature", "The trigger does not require signatures; turn them on with PUT first.");
+        if (current.SigningSecret is null) return Problems.Invalid("$.require_signature", "The trigger does not require signatures; turn them on with PUT first.");
         var signing = WebhookPaths.NewSigningSecret();
         var saved = await store.UpdateAsync(current with { SigningSecret = secrets.Seal(caller.TenantId, id, signing), SigningKeyId = secrets.CurrentKeyId, UpdatedAt = time.GetUtcNow() }, ct);
         if (saved is null) return NotFound(id);

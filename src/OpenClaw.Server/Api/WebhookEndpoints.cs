@@ -100,7 +100,7 @@ internal static partial class WebhookEndpoints
             return finished.Outputs is { } outputs ? TypedResults.Json(outputs, statusCode: StatusCodes.Status200OK) : TypedResults.Ok(new { });
         return TypedResults.Problem(finished.Error, statusCode: StatusCodes.Status500InternalServerError, title: $"The workflow {finished.Status.ToWire()}",
             type: "https://openclaw.dev/problems/execution-" + finished.Status.ToWire(),
-            extensions: new Dictionary<string, object?> { ["execution_id"] = executionId, ["status"] = finished.Status.ToWire() });
+            extensions: new Dictionary<string, object?> { ["execution_id"] = executionId, ["execution_status"] = finished.Status.ToWire() });
     }
 
     private static IResult WorkflowGone(TriggerRecord trigger) =>
