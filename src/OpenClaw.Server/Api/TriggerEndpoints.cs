@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Execution;
+using OpenClaw.Server.Credentials;
 using OpenClaw.Server.Security;
 using OpenClaw.Server.Triggers;
 
@@ -49,7 +50,7 @@ internal static class TriggerEndpoints
         await store.GetAsync(caller.TenantId, id, ct) is { } found ? TypedResults.Ok(TriggerResponse.From(found)) : NotFound(id);
 
     private static async Task<Results<Created<TriggerResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, Caller caller, ITriggerStore store, IWorkflowStore workflows, TriggerSecrets secrets, AuditContext audit, TimeProvider time,
+        HttpRequest request, Caller caller, ITriggerStore store, IWorkflowStore workflows, SecretCipher secrets, AuditContext audit, TimeProvider time,
         CancellationToken ct)
     {
         var (body, errors) = await JsonBodyReader.ReadAsync(request, Keys, ct);
@@ -65,7 +66,7 @@ internal static class TriggerEndpoints
         var signing = settings.RequireSignature ? WebhookPaths.NewSigningSecret() : null;
         var now = time.GetUtcNow();
         var record = new TriggerRecord(id, caller.TenantId, workflowId!, settings.Name ?? workflowId!, WebhookPaths.Hash(path), WebhookPaths.Hint(path),
-            settings.Mode, settings.Methods, settings.InputMapping, settings.Enabled, signing is null ? null : secrets.Seal(caller.TenantId, id, signing),
+            settings.Mode, settings.Methods, settings.InputMapping, settings.Enabled, signing is null ? null : secrets.SealText("trigger", caller.TenantId, id, signing),
             signing is null ? null : secrets.CurrentKeyId, settings.RequireTimestamp, settings.SyncTimeoutMs, now, now, caller.SubjectId);
         var created = await store.CreateAsync(record, ct);
         audit.Describe("trigger", id.ToString(), "create", null, TriggerResponse.From(created));
@@ -73,7 +74,7 @@ internal static class TriggerEndpoints
     }
 
     private static async Task<Results<Ok<TriggerResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, HttpRequest request, Caller caller, ITriggerStore store, IWorkflowStore workflows, TriggerSecrets secrets, TriggerLookup lookup,
+        Guid id, HttpRequest request, Caller caller, ITriggerStore store, IWorkflowStore workflows, SecretCipher secrets, TriggerLookup lookup,
         AuditContext audit, TimeProvider time, CancellationToken ct)
     {
         var (body, errors) = await JsonBodyReader.ReadAsync(request, Keys, ct);
@@ -96,7 +97,7 @@ internal static class TriggerEndpoints
             Methods = settings.Methods,
             InputMapping = settings.InputMapping,
             Enabled = settings.Enabled,
-            SigningSecret = !settings.RequireSignature ? null : signing is null ? current.SigningSecret : secrets.Seal(caller.TenantId, id, signing),
+            SigningSecret = !settings.RequireSignature ? null : signing is null ? current.SigningSecret : secrets.SealText("trigger", caller.TenantId, id, signing),
             SigningKeyId = !settings.RequireSignature ? null : signing is null ? current.SigningKeyId : secrets.CurrentKeyId,
             RequireTimestamp = settings.RequireTimestamp,
             SyncTimeoutMs = settings.SyncTimeoutMs,
@@ -134,14 +135,14 @@ internal static class TriggerEndpoints
     }
 
     private static async Task<Results<Ok<TriggerResponse>, ValidationProblem, ProblemHttpResult>> RotateSecretAsync(
-        Guid id, HttpRequest request, Caller caller, ITriggerStore store, TriggerSecrets secrets, TriggerLookup lookup, AuditContext audit, TimeProvider time,
+        Guid id, HttpRequest request, Caller caller, ITriggerStore store, SecretCipher secrets, TriggerLookup lookup, AuditContext audit, TimeProvider time,
         CancellationToken ct)
     {
         var current = await store.GetAsync(caller.TenantId, id, ct);
         if (current is null) return NotFound(id);
         if (current.SigningSecret is null) return Problems.Invalid("$.require_signature", "The trigger does not require signatures; turn them on with PUT first.");
         var signing = WebhookPaths.NewSigningSecret();
-        var saved = await store.UpdateAsync(current with { SigningSecret = secrets.Seal(caller.TenantId, id, signing), SigningKeyId = secrets.CurrentKeyId, UpdatedAt = time.GetUtcNow() }, ct);
+        var saved = await store.UpdateAsync(current with { SigningSecret = secrets.SealText("trigger", caller.TenantId, id, signing), SigningKeyId = secrets.CurrentKeyId, UpdatedAt = time.GetUtcNow() }, ct);
         if (saved is null) return NotFound(id);
         lookup.Invalidate(current.PathHash);
         audit.Describe("trigger", id.ToString(), "rotate_secret", TriggerResponse.From(current), TriggerResponse.From(saved));

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Execution;
+using OpenClaw.Server.Credentials;
 using OpenClaw.Server.Triggers;
 
 namespace OpenClaw.Server.Api;
@@ -24,7 +25,7 @@ internal static partial class WebhookEndpoints
     }
 
     private static async Task<IResult> HandleAsync(
-        string path, HttpRequest request, TriggerLookup lookup, TriggerSecrets secrets, ExecutionCoordinator coordinator, WorkflowPlanCache plans,
+        string path, HttpRequest request, TriggerLookup lookup, SecretCipher secrets, ExecutionCoordinator coordinator, WorkflowPlanCache plans,
         ExecutionCompletion completion, IOptions<WebhookOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
@@ -46,7 +47,7 @@ internal static partial class WebhookEndpoints
             string secret;
             try
             {
-                secret = secrets.Open(trigger.TenantId, trigger.Id, sealedSecret, trigger.SigningKeyId!);
+                secret = secrets.OpenText("trigger", trigger.TenantId, trigger.Id, sealedSecret, trigger.SigningKeyId!);
             }
             catch (CryptographicException ex)
             {

@@ -59,6 +59,13 @@ public sealed partial class SecretCipher
         return plaintext;
     }
 
+    /// <summary>Seals a text secret of a record (a trigger's or a rule's HMAC secret), bound to its kind, tenant and id.</summary>
+    public byte[] SealText(string kind, string tenantId, Guid id, string secret) => Encrypt(Encoding.UTF8.GetBytes(secret), $"openclaw:{kind}:{tenantId}:{id:D}");
+
+    /// <exception cref="CryptographicException">See <see cref="Decrypt"/>.</exception>
+    public string OpenText(string kind, string tenantId, Guid id, byte[] sealedSecret, string keyId) =>
+        Encoding.UTF8.GetString(Decrypt(sealedSecret, keyId, $"openclaw:{kind}:{tenantId}:{id:D}"));
+
     private static byte[] LoadCurrent(CredentialKeyOptions o, string dataFolder, ILogger logger)
     {
         if (!string.IsNullOrWhiteSpace(o.Key)) return Decode(o.Key, "OpenClaw:Credentials:Key");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenClaw.Runtime.Plugins;
 using OpenClaw.Server.Api;
 using OpenClaw.Server.Credentials;
+using OpenClaw.Server.Notifications;
 using OpenClaw.Server.Triggers;
 
 namespace OpenClaw.Server.Integrations;
@@ -22,8 +23,18 @@ public static class IntegrationServices
         services.AddHostedService<CredentialReencryptionService>();
 
         services.AddSingleton<TriggerLookup>();
-        services.AddSingleton<TriggerSecrets>();
         services.AddSingleton<ExecutionCompletion>();
+
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("OpenClaw:Notifications")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<NotificationSignal>();
+        services.AddSingleton<NotificationSender>();
+        services.AddHttpClient(NotificationSender.HttpClientName);
+        // Every process that runs executions evaluates and delivers: the dedupe key and the delivery lease keep that safe.
+        if ((configuration["OpenClaw:Role"] ?? "all") != "api")
+        {
+            services.AddHostedService<NotificationEvaluator>();
+            services.AddHostedService<NotificationDispatcher>();
+        }
         var webhooks = configuration.GetSection("OpenClaw:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
         services.AddRateLimiter(limiter =>
         {
@@ -46,5 +57,5 @@ public static class IntegrationServices
 
     /// <summary>Maps <c>/credentials</c>, <c>/triggers</c>, <c>/workflows/{id}/run</c>, <c>/webhooks/{path}</c> and <c>/notifications</c>.</summary>
     public static RouteGroupBuilder MapIntegrationEndpoints(this RouteGroupBuilder api) =>
-        api.MapCredentialEndpoints().MapTriggerEndpoints().MapWebhookEndpoints();
+        api.MapCredentialEndpoints().MapTriggerEndpoints().MapWebhookEndpoints().MapNotificationEndpoints();
 }
