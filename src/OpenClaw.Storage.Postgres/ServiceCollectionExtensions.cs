@@ -41,6 +41,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ITenantUsageQueries, PostgresTenantUsageQueries>();
         services.TryAddSingleton<IQueueStore, PostgresQueueStore>();
         services.TryAddSingleton<IScheduleStore, PostgresScheduleStore>();
+        services.TryAddSingleton<ICredentialStore, PostgresCredentialStore>();
+        services.TryAddSingleton<ITriggerStore, PostgresTriggerStore>();
+        services.TryAddSingleton<INotificationStore, PostgresNotificationStore>();
         services.TryAddSingleton(provider => new PostgresQueueListener(
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));

@@ -39,6 +39,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ITenantUsageQueries, SqliteTenantUsageQueries>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IScheduleStore, SqliteScheduleStore>();
+        services.TryAddSingleton<ICredentialStore, SqliteCredentialStore>();
+        services.TryAddSingleton<ITriggerStore, SqliteTriggerStore>();
+        services.TryAddSingleton<INotificationStore, SqliteNotificationStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }

@@ -1,3 +1,4 @@
+using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Scheduling;
 
 namespace OpenClaw.Server.Api;
@@ -12,7 +13,9 @@ public static class ApiRoutes
     {
         foreach (var version in Versions)
         {
-            endpoints.MapGroup($"/api/{version}")
+            var api = endpoints.MapGroup($"/api/{version}");
+            api.MapIntegrationEndpoints();
+            api
                 .MapWorkflowEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
+using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Security;
 
@@ -37,6 +38,7 @@ public static class OpenClawServer
         app.UseRouting();
         app.UseOpenClawRouteCapture();
         app.UseOpenClawSecurity();
+        app.UseOpenClawIntegrations();
         app.UseStatusCodePages();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

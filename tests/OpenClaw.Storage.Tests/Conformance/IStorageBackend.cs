@@ -28,6 +28,12 @@ public interface IStorageBackend : IAsyncDisposable
 
     IScheduleStore Schedules { get; }
 
+    ICredentialStore Credentials { get; }
+
+    ITriggerStore Triggers { get; }
+
+    INotificationStore Notifications { get; }
+
     /// <summary>Another node over the same database (its own connections), as a second process would have.</summary>
     Task<IStorageBackend> OpenPeerAsync();
 }

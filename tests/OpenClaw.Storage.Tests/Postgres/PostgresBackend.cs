@@ -24,6 +24,9 @@ public sealed class PostgresBackend : IStorageBackend
         Usage = new PostgresTenantUsageQueries(database);
         Queues = new PostgresQueueStore(database);
         Schedules = new PostgresScheduleStore(database);
+        Credentials = new PostgresCredentialStore(database);
+        Triggers = new PostgresTriggerStore(database);
+        Notifications = new PostgresNotificationStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -49,6 +52,12 @@ public sealed class PostgresBackend : IStorageBackend
     public IQueueStore Queues { get; }
 
     public IScheduleStore Schedules { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     public static async Task<PostgresBackend> CreateAsync()
     {
@@ -117,6 +126,24 @@ public sealed class PostgresSecurityLogStoreTests : SecurityLogStoreConformanceT
 
 [RequiresPostgres]
 public sealed class PostgresSchedulerStoreTests : SchedulerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }

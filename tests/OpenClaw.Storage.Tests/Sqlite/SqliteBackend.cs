@@ -23,6 +23,9 @@ public sealed class SqliteBackend : IStorageBackend
         Usage = new SqliteTenantUsageQueries(database);
         Queues = new SqliteQueueStore(database);
         Schedules = new SqliteScheduleStore(database);
+        Credentials = new SqliteCredentialStore(database);
+        Triggers = new SqliteTriggerStore(database);
+        Notifications = new SqliteNotificationStore(database);
     }
 
     public SqliteDatabase Database { get; }
@@ -46,6 +49,12 @@ public sealed class SqliteBackend : IStorageBackend
     public IQueueStore Queues { get; }
 
     public IScheduleStore Schedules { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     /// <summary>A unique folder under the temp directory; tests run in parallel and never share a file.</summary>
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "openclaw-storage-tests", Guid.NewGuid().ToString("N"));
@@ -120,6 +129,21 @@ public sealed class SqliteSecurityLogStoreTests : SecurityLogStoreConformanceTes
 }
 
 public sealed class SqliteSchedulerStoreTests : SchedulerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }
