@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPluginCatalog>(sp => sp.GetRequiredService<CompositePluginResolver>());
         services.TryAddSingleton<ICredentialProvider>(sp => new ConfiguredCredentialProvider(sp.GetRequiredService<IConfiguration>()));
         services.AddHostedService<RuntimeHostedService>();
+        services.AddHostedService<ExecutionChangeRelay>();
         return services;
     }
 }

@@ -19,7 +19,7 @@ namespace OpenClaw.Storage.Postgres;
 /// while it was away are lost, so subscribers should look at the queue once. It does the same after the first connect.
 /// <para>Start it with <see cref="StartAsync"/> (the DI registration does so with the host); stop or dispose it to close the connection.</para>
 /// </remarks>
-public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal
+public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal, IExecutionChangeSignal
 {
     private readonly PostgresDatabase _database;
     private readonly ILogger _logger;
@@ -57,6 +57,12 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
     /// when unknown, as after a reconnect). Raised on the listener's own thread: handlers must be quick and must not block.
     /// </summary>
     public event Action<DateTimeOffset>? TaskQueued;
+
+    /// <summary>
+    /// An execution changed (its id), when <see cref="PostgresStorageOptions.ListenForExecutionChanges"/> is set;
+    /// <see cref="Guid.Empty"/> after a (re)connect, when changes may have been missed. Raised on the listener's thread.
+    /// </summary>
+    public event Action<Guid>? ExecutionChanged;
 
     /// <summary>Whether <c>LISTEN</c> is active on a live connection right now.</summary>
     public bool IsListening { get; private set; }
@@ -144,7 +150,9 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
             {
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresExecutionStore.NotificationChannel};", connection))
+                var channels = (options.ListenForTasks || !options.ListenForExecutionChanges ? $"LISTEN {PostgresExecutionStore.NotificationChannel};" : "")
+                    + (options.ListenForExecutionChanges ? $"LISTEN {PostgresExecutionStore.ExecutionChannel};" : "");
+                await using (var listen = new NpgsqlCommand(channels, connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
@@ -157,6 +165,7 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
                 // Whatever was queued while nobody listened: subscribers look at the queue once.
                 Raise(DateTimeOffset.MinValue);
+                if (options.ListenForExecutionChanges) RaiseExecutionChanged(Guid.Empty);
 
                 while (true)
                 {
@@ -195,6 +204,12 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
+        if (e.Channel == PostgresExecutionStore.ExecutionChannel)
+        {
+            if (Guid.TryParse(e.Payload, out var executionId)) RaiseExecutionChanged(executionId);
+            return;
+        }
+
         var due = long.TryParse(e.Payload, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.MinValue;
@@ -218,6 +233,18 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
         catch (Exception ex)
         {
             // A faulty subscriber must not cost the others their wake-ups.
+            LogSubscriberFailed(ex);
+        }
+    }
+
+    private void RaiseExecutionChanged(Guid executionId)
+    {
+        try
+        {
+            ExecutionChanged?.Invoke(executionId);
+        }
+        catch (Exception ex)
+        {
             LogSubscriberFailed(ex);
         }
     }

@@ -21,6 +21,12 @@ public sealed class PostgresStorageOptions
     /// <summary>Whether the DI registration starts a <see cref="PostgresQueueListener"/> with the host.</summary>
     public bool ListenForTasks { get; set; } = true;
 
+    /// <summary>
+    /// Whether the listener also follows <c>openclaw_executions</c> and raises
+    /// <see cref="PostgresQueueListener.ExecutionChanged"/> (nodes serving live views of executions run elsewhere).
+    /// </summary>
+    public bool ListenForExecutionChanges { get; set; }
+
     /// <summary>The listener's first wait before reconnecting after its connection dropped; it doubles up to <see cref="ListenerMaxReconnectDelay"/>.</summary>
     public TimeSpan ListenerReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -64,6 +70,7 @@ public sealed class PostgresStorageOptions
         ConnectionString = ConnectionString,
         AutoPrepare = AutoPrepare,
         ListenForTasks = ListenForTasks,
+        ListenForExecutionChanges = ListenForExecutionChanges,
         ListenerReconnectDelay = ListenerReconnectDelay,
         ListenerMaxReconnectDelay = ListenerMaxReconnectDelay,
     };

@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));
         services.TryAddSingleton<IQueueSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<IExecutionChangeSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresDatabaseInitializer>());
         return services;
     }
@@ -50,7 +51,7 @@ internal sealed class PostgresDatabaseInitializer(PostgresDatabase database, Pos
     public Task StartingAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) =>
-        database.Options.ListenForTasks ? listener.StartAsync(cancellationToken) : Task.CompletedTask;
+        database.Options.ListenForTasks || database.Options.ListenForExecutionChanges ? listener.StartAsync(cancellationToken) : Task.CompletedTask;
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

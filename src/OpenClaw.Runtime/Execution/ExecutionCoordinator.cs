@@ -398,6 +398,7 @@ public sealed partial class ExecutionCoordinator
             foreach (var change in work.Changes)
             {
                 foreach (var step in change.Steps) _events.Publish(new StepChangedEvent(change.Execution.Id, step));
+                _events.Publish(new ExecutionUpdatedEvent(change.Execution.Id, change.Execution));
                 if (change.Execution.Status.IsTerminal()) _events.Publish(new ExecutionFinishedEvent(change.Execution.Id, change.Execution));
             }
         }

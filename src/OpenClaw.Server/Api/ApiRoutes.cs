@@ -1,3 +1,5 @@
+using OpenClaw.Server.Events;
+
 namespace OpenClaw.Server.Api;
 
 /// <summary>Maps the REST API under each supported version prefix.</summary>
@@ -14,7 +16,8 @@ public static class ApiRoutes
                 .MapWorkflowEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
-                .MapMarketplaceEndpoints();
+                .MapMarketplaceEndpoints()
+                .MapExecutionEventEndpoints();
         }
         return endpoints;
     }

@@ -9,6 +9,7 @@ using OpenClaw.Runtime.Plugins;
 using OpenClaw.Runtime.Plugins.Marketplace;
 using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Sandbox;
+using OpenClaw.Server.Events;
 using OpenClaw.Server.Plugins;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Security;
@@ -46,6 +47,7 @@ public static class OpenClawComposition
             {
                 pg.ConnectionString = connectionString;
                 pg.ListenForTasks = options.Role is "all" or "worker";
+                pg.ListenForExecutionChanges = options.ServesApi;
             });
         }
         else
@@ -88,6 +90,7 @@ public static class OpenClawComposition
         AddPlugins(builder, options, dataDirectory);
 
         builder.Services.AddOpenClawSecurity();
+        builder.Services.AddOpenClawEvents(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
