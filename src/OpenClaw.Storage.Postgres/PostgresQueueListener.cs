@@ -64,6 +64,12 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
     /// </summary>
     public event Action<Guid>? ExecutionChanged;
 
+    /// <summary>
+    /// A cache key another node (or this one) invalidated, when <see cref="PostgresStorageOptions.ListenForCacheInvalidations"/>
+    /// is set; <c>*</c> after a (re)connect, when invalidations may have been missed. Raised on the listener's thread.
+    /// </summary>
+    public event Action<string>? CacheKeyInvalidated;
+
     /// <summary>Whether <c>LISTEN</c> is active on a live connection right now.</summary>
     public bool IsListening { get; private set; }
 
@@ -150,8 +156,9 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
             {
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                var channels = (options.ListenForTasks || !options.ListenForExecutionChanges ? $"LISTEN {PostgresExecutionStore.NotificationChannel};" : "")
-                    + (options.ListenForExecutionChanges ? $"LISTEN {PostgresExecutionStore.ExecutionChannel};" : "");
+                var channels = (options.ListenForTasks || !options.Listens ? $"LISTEN {PostgresExecutionStore.NotificationChannel};" : "")
+                    + (options.ListenForExecutionChanges ? $"LISTEN {PostgresExecutionStore.ExecutionChannel};" : "")
+                    + (options.ListenForCacheInvalidations ? $"LISTEN {PostgresCacheInvalidationBus.Channel};" : "");
                 await using (var listen = new NpgsqlCommand(channels, connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
@@ -166,6 +173,7 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
                 // Whatever was queued while nobody listened: subscribers look at the queue once.
                 Raise(DateTimeOffset.MinValue);
                 if (options.ListenForExecutionChanges) RaiseExecutionChanged(Guid.Empty);
+                if (options.ListenForCacheInvalidations) RaiseCacheKeyInvalidated("*");
 
                 while (true)
                 {
@@ -204,6 +212,12 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
+        if (e.Channel == PostgresCacheInvalidationBus.Channel)
+        {
+            RaiseCacheKeyInvalidated(e.Payload);
+            return;
+        }
+
         if (e.Channel == PostgresExecutionStore.ExecutionChannel)
         {
             if (Guid.TryParse(e.Payload, out var executionId)) RaiseExecutionChanged(executionId);
@@ -237,11 +251,15 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
         }
     }
 
-    private void RaiseExecutionChanged(Guid executionId)
+    private void RaiseExecutionChanged(Guid executionId) => RaiseSafely(ExecutionChanged, executionId);
+
+    private void RaiseCacheKeyInvalidated(string key) => RaiseSafely(CacheKeyInvalidated, key);
+
+    private void RaiseSafely<T>(Action<T>? handlers, T argument)
     {
         try
         {
-            ExecutionChanged?.Invoke(executionId);
+            handlers?.Invoke(argument);
         }
         catch (Exception ex)
         {

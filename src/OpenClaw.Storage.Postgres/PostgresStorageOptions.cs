@@ -27,6 +27,15 @@ public sealed class PostgresStorageOptions
     /// </summary>
     public bool ListenForExecutionChanges { get; set; }
 
+    /// <summary>
+    /// Whether the listener also follows <c>openclaw_cache</c> and raises <see cref="PostgresQueueListener.CacheKeyInvalidated"/>
+    /// (nodes keeping an in-process cache that other nodes invalidate).
+    /// </summary>
+    public bool ListenForCacheInvalidations { get; set; }
+
+    /// <summary>Whether the listener has anything to listen for.</summary>
+    internal bool Listens => ListenForTasks || ListenForExecutionChanges || ListenForCacheInvalidations;
+
     /// <summary>The listener's first wait before reconnecting after its connection dropped; it doubles up to <see cref="ListenerMaxReconnectDelay"/>.</summary>
     public TimeSpan ListenerReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -71,6 +80,7 @@ public sealed class PostgresStorageOptions
         AutoPrepare = AutoPrepare,
         ListenForTasks = ListenForTasks,
         ListenForExecutionChanges = ListenForExecutionChanges,
+        ListenForCacheInvalidations = ListenForCacheInvalidations,
         ListenerReconnectDelay = ListenerReconnectDelay,
         ListenerMaxReconnectDelay = ListenerMaxReconnectDelay,
     };

@@ -14,6 +14,7 @@ public static class ApiRoutes
         {
             endpoints.MapGroup($"/api/{version}")
                 .MapWorkflowEndpoints()
+                .MapWorkflowVersionEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
                 .MapMarketplaceEndpoints()

@@ -9,7 +9,9 @@ using OpenClaw.Runtime.Plugins;
 using OpenClaw.Runtime.Plugins.Marketplace;
 using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Sandbox;
+using OpenClaw.Server.Caching;
 using OpenClaw.Server.Events;
+using OpenClaw.Server.Health;
 using OpenClaw.Server.Plugins;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Security;
@@ -96,9 +98,8 @@ public static class OpenClawComposition
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         ConfigureJsonConsoleLogs(builder);
-        builder.Services.AddHealthChecks()
-            .AddCheck<Api.DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<PluginsHealthCheck>("plugins", tags: ["ready"]);
+        builder.Services.AddOpenClawHealthChecks();
+        builder.Services.AddOpenClawCache(builder.Configuration);
         return builder;
     }
 

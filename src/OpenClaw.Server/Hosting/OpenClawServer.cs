@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
+using OpenClaw.Server.Health;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Security;
 
@@ -39,8 +39,7 @@ public static class OpenClawServer
         app.UseOpenClawSecurity();
         app.UseStatusCodePages();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenClawHealth();
         app.MapOpenClawMetrics();
         if (options.ServesApi) app.MapOpenClawApi();
         return app;
