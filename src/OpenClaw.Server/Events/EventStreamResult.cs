@@ -1,6 +1,4 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace OpenClaw.Server.Events;
@@ -9,7 +7,7 @@ namespace OpenClaw.Server.Events;
 /// An endpoint's answer that streams server-sent events until <paramref name="stream"/> returns or the client goes
 /// away (its token is the request's <c>RequestAborted</c>). A disconnect is the normal end, not an error.
 /// </summary>
-internal sealed class EventStreamResult(Func<ServerSentEventWriter, CancellationToken, Task> stream) : IResult, IEndpointMetadataProvider
+internal sealed class EventStreamResult(Func<ServerSentEventWriter, CancellationToken, Task> stream) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -26,8 +24,4 @@ internal sealed class EventStreamResult(Func<ServerSentEventWriter, Cancellation
             // The client disconnected; the subscription is disposed by the stream's own using.
         }
     }
-
-    /// <summary>Documents the 200 answer as <c>text/event-stream</c> in the OpenAPI document.</summary>
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [ServerSentEventWriter.ContentType]));
 }

@@ -30,11 +30,13 @@ internal static class ExecutionEventEndpoints
             .WithDescription("Starts with a `snapshot` event (the execution with its steps), then sends `step` events for each step " +
                 "that changed and `execution` events for status changes; ends after the terminal `execution` event. " +
                 "Heartbeat comments keep an idle stream open.")
+            .Produces<string>(StatusCodes.Status200OK, ServerSentEventWriter.ContentType)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/events", StreamTenant).RequirePermission(Permissions.ExecutionsRead)
             .WithSummary("Streams the tenant's execution status changes (server-sent events)")
             .WithDescription("Starts with a `snapshot` event listing unfinished executions, then sends an `execution` event whenever " +
-                "an execution starts or changes status. Optional `workflow_id` filter.");
+                "an execution starts or changes status. Optional `workflow_id` filter.")
+            .Produces<string>(StatusCodes.Status200OK, ServerSentEventWriter.ContentType);
         return api;
     }
 

@@ -14,6 +14,7 @@ using OpenClaw.Server.Events;
 using OpenClaw.Server.Health;
 using OpenClaw.Server.Plugins;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.OpenApi;
 using OpenClaw.Server.Security;
 using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Sqlite;
@@ -93,6 +94,7 @@ public static class OpenClawComposition
 
         builder.Services.AddOpenClawSecurity();
         builder.Services.AddOpenClawEvents(builder.Configuration);
+        builder.Services.AddOpenClawOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

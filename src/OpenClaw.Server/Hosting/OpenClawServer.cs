@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
 using OpenClaw.Server.Health;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.OpenApi;
 using OpenClaw.Server.Security;
 
 namespace OpenClaw.Server.Hosting;
@@ -32,6 +33,7 @@ public static class OpenClawServer
         }
         app.UseOpenClawHttpMetrics();
         app.UseExceptionHandler();
+        if (options.ServesApi) app.UseOpenClawApiDocs();
         app.UseMiddleware<ApiVersioningMiddleware>();
         // Explicitly after versioning: it rewrites unversioned paths, and routing must see the rewritten one.
         app.UseRouting();
@@ -41,7 +43,11 @@ public static class OpenClawServer
 
         app.MapOpenClawHealth();
         app.MapOpenClawMetrics();
-        if (options.ServesApi) app.MapOpenClawApi();
+        if (options.ServesApi)
+        {
+            app.MapOpenClawApi();
+            app.MapOpenClawOpenApi();
+        }
         return app;
     }
 }
