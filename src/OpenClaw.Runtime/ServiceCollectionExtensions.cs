@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenClaw.Core.Caching;
 using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Engine;
 using OpenClaw.Core.Expressions;
 using OpenClaw.Plugins.Sdk;
+using OpenClaw.Runtime.Caching;
 using OpenClaw.Runtime.Execution;
 using OpenClaw.Runtime.Plugins;
 using OpenClaw.Runtime.Plugins.Registry;
@@ -34,6 +36,9 @@ public static class ServiceCollectionExtensions
             },
             sp.GetRequiredService<ExpressionCache>()));
         services.AddSingleton<WorkflowPlanCache>();
+        // The host may register a shared cache (Redis) instead; registrations made later win.
+        services.TryAddSingleton<ICache>(sp => new InProcessCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ExecutionContextCache>();
         services.AddSingleton<ExecutionEventHub>();
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<TaskDispatcher>();

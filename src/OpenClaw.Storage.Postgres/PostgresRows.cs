@@ -16,6 +16,7 @@ internal static class PostgresRows
     [
         "id", "tenant_id", "workflow_id", "workflow_version", "status", "inputs", "outputs", "error_message", "vars", "priority",
         "parent_execution_id", "parent_step_key", "\"trigger\"", "created_by", "revision", "created_at", "started_at", "completed_at",
+        "trace_parent",
     ];
 
     public static readonly string[] TaskColumns =
@@ -100,7 +101,10 @@ internal static class PostgresRows
         Revision: r.GetInt64(14),
         CreatedAt: GetTime(r, 15),
         StartedAt: GetTimeOrNull(r, 16),
-        CompletedAt: GetTimeOrNull(r, 17));
+        CompletedAt: GetTimeOrNull(r, 17))
+    {
+        TraceParent = GetTextOrNull(r, 18),
+    };
 
     public static StepRunRecord ReadTask(NpgsqlDataReader r) => new(
         Id: r.GetGuid(0),

@@ -64,7 +64,14 @@ public sealed record ExecutionRecord(
     long Revision,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt)
+{
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the trace the execution belongs to (the request or schedule that started it), so
+    /// its steps, wherever and whenever they run, continue that trace. Written when the execution is created.
+    /// </summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>
 /// One step instance (a row of the <c>tasks</c> table): a plugin call, a delay, a condition decision, or a container.

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Storage;
 using OpenClaw.Plugins.Sdk;
@@ -14,6 +13,8 @@ using OpenClaw.Server.Events;
 using OpenClaw.Server.Health;
 using OpenClaw.Server.Plugins;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.Observability.Logging;
+using OpenClaw.Server.Observability.Tracing;
 using OpenClaw.Server.OpenApi;
 using OpenClaw.Server.Security;
 using OpenClaw.Storage.Postgres;
@@ -99,7 +100,8 @@ public static class OpenClawComposition
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        ConfigureJsonConsoleLogs(builder);
+        builder.AddOpenClawLogging();
+        builder.AddOpenClawTracing();
         builder.Services.AddOpenClawHealthChecks();
         builder.Services.AddOpenClawCache(builder.Configuration);
         return builder;
@@ -134,21 +136,6 @@ public static class OpenClawComposition
                     throw new InvalidOperationException($"OpenClaw:Marketplace:Servers has '{server}', which is not an http(s) address.");
                 marketplace.Servers.Add(uri);
             }
-        });
-    }
-
-    /// <summary>
-    /// With <c>Logging:Console:FormatterName=json</c> every line is one JSON object; give it a UTC ISO-8601 timestamp and
-    /// the request scope (request id, trace id) unless <c>Logging:Console:FormatterOptions</c> says otherwise.
-    /// </summary>
-    private static void ConfigureJsonConsoleLogs(WebApplicationBuilder builder)
-    {
-        var configured = builder.Configuration.GetSection("Logging:Console:FormatterOptions");
-        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o =>
-        {
-            if (configured["TimestampFormat"] is null) o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-            if (configured["UseUtcTimestamp"] is null) o.UseUtcTimestamp = true;
-            if (configured["IncludeScopes"] is null) o.IncludeScopes = true;
         });
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
 using OpenClaw.Server.Health;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.Observability.Logging;
 using OpenClaw.Server.OpenApi;
 using OpenClaw.Server.Security;
 
@@ -39,6 +40,7 @@ public static class OpenClawServer
         app.UseRouting();
         app.UseOpenClawRouteCapture();
         app.UseOpenClawSecurity();
+        app.UseOpenClawRequestLogging();
         app.UseStatusCodePages();
 
         app.MapOpenClawHealth();
