@@ -61,7 +61,7 @@ function rewriteReferences(step: StepDefinition, rename: (id: string) => string 
     else delete result.on_failure;
   }
   if (step.type === 'condition') {
-    const config = { ...step.config, cases: conditionCases(step).map((c) => ({ ...c, next: list(c.next ?? []) })) };
+    const config: Record<string, unknown> = { ...step.config, cases: conditionCases(step).map((c) => ({ ...c, next: list(c.next ?? []) })) };
     if (step.config.default !== undefined) config.default = list(conditionDefault(step));
     result.config = config;
   }

@@ -1,0 +1,47 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/problem';
+import { useSession } from '../auth/session';
+import { ErrorBanner, Field } from '../components/ui';
+import { navigate, useLocation } from '../router';
+
+export function LoginPage({ reason }: { reason?: string | undefined }) {
+  const { signIn } = useSession();
+  const { search } = useLocation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(username, password);
+      const next = search.get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') && next !== '/login' ? next : '/', true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
+
+  return (
+    <div className="login">
+      <form className="card login-card" onSubmit={(e) => void submit(e)}>
+        <h1><img src="/icon.svg" alt="" width={32} height={32} /> OpenClaw</h1>
+        {reason ? <p className="muted">{reason}</p> : null}
+        <Field label="Username" error={fieldError('username')}>
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+        </Field>
+        <Field label="Password" error={fieldError('password')}>
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </Field>
+        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <button type="submit" className="primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+      </form>
+    </div>
+  );
+}
