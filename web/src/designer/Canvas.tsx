@@ -72,6 +72,9 @@ function CanvasInner(props: CanvasProps) {
 
   // While dragging, positions live here (fast, no history entry per pixel); the drop commits them to the definition.
   const [nodes, setNodes] = useState<StepFlowNode[]>(derived.nodes);
+  // Fit the view to what was there when the canvas opened; an empty canvas keeps its origin, or the first drop
+  // would zoom onto the new node and move everything the user aims at next.
+  const [fitOnOpen] = useState(() => definition.steps.length > 0);
   useEffect(() => setNodes((current) => {
     // Keep what React Flow measured of unchanged nodes, so a change to one step does not re-measure all of them.
     const byId = new Map(current.map((n) => [n.id, n]));
@@ -145,7 +148,7 @@ function CanvasInner(props: CanvasProps) {
         elementsSelectable
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         onlyRenderVisibleElements={definition.steps.length > 60}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={{ maxZoom: 1.2 }}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}

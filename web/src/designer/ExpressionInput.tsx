@@ -23,6 +23,8 @@ const OPTIONS = {
   contextmenu: false,
   quickSuggestions: { other: true, strings: true, comments: false },
   suggestOnTriggerCharacters: true,
+  // The classic hidden-textarea input: Chromium's EditContext path loses keystrokes sent by automation (and by some IMEs).
+  editContext: false,
 };
 
 /**

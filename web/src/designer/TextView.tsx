@@ -43,7 +43,7 @@ export function TextView({ definition, format, readOnly, context, onChange }: {
         value={text}
         beforeMount={() => ensureExpressionLanguage()}
         onMount={onMount}
-        options={{ readOnly, minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, tabSize: 2, automaticLayout: true }}
+        options={{ readOnly, editContext: false, minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, tabSize: 2, automaticLayout: true }}
         onChange={(value) => {
           const next = value ?? '';
           setText(next);
