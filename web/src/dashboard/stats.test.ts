@@ -20,7 +20,7 @@ describe('dashboard statistics', () => {
     ], now, 60 * 60_000, 6);
     expect(s.total).toBe(5);
     expect(s.successRate).toBeCloseTo(3 / 4);
-    expect(s.buckets.map((b) => b.succeeded + b.failed + b.other)).toEqual([2, 0, 0, 0, 0, 2]);
+    expect(s.buckets.map((b) => b.succeeded + b.failed + b.other)).toEqual([1, 1, 0, 0, 0, 2]);
     expect(s.buckets[0]!.failed).toBe(1);
     expect(s.p95DurationMs).toBe(300);
   });
