@@ -11,17 +11,9 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 4096,
-    rollupOptions: {
-      output: {
-        // Monaco is large and changes rarely: its own chunk keeps the app's chunk small and separately cached.
-        manualChunks(id: string) {
-          if (id.includes('node_modules/monaco-editor')) return 'monaco';
-          if (id.includes('node_modules/@xyflow')) return 'xyflow';
-          if (id.includes('node_modules/react')) return 'react';
-          return undefined;
-        },
-      },
-    },
+    // No manual chunks: Monaco and the canvas are reachable only through the lazily loaded designer and run
+    // pages, so the bundler already keeps them out of the first load (a manual Monaco chunk pulled shared helpers
+    // into it and made the dashboard download all of Monaco).
   },
   server: {
     proxy: {

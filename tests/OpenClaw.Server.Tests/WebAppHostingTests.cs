@@ -18,6 +18,8 @@ public sealed class WebAppHostingTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_root, "index.html"), Index);
         await File.WriteAllTextAsync(Path.Combine(_root, "assets", "index-3f9a1c.js"), "console.log('app');");
         await File.WriteAllTextAsync(Path.Combine(_root, "manifest.webmanifest"), "{\"name\":\"OpenClaw\"}");
+        await using (var gz = new System.IO.Compression.GZipStream(File.Create(Path.Combine(_root, "assets", "index-3f9a1c.js.gz")), System.IO.Compression.CompressionLevel.Optimal))
+            await gz.WriteAsync("console.log('app');"u8.ToArray());
         _server = await TestServer.StartAsync(_data, "--OpenClaw:WebApp:Root", _root);
     }
 
@@ -59,6 +61,27 @@ public sealed class WebAppHostingTests : IAsyncLifetime
         Assert.Equal("console.log('app');", await response.Content.ReadAsStringAsync());
         Assert.Equal(TimeSpan.FromDays(365), response.Headers.CacheControl?.MaxAge);
         Assert.Contains("immutable", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClientsAcceptingGzip_GetTheBuildsCompressedCopy()
+    {
+        using var handler = new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.None };
+        using var client = new HttpClient(handler) { BaseAddress = _server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "assets/index-3f9a1c.js");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("gzip", response.Content.Headers.ContentEncoding.Single());
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("immutable", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        await using var body = new System.IO.Compression.GZipStream(await response.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        Assert.Equal("console.log('app');", await new StreamReader(body).ReadToEndAsync());
+
+        using var plain = await client.GetAsync("assets/index-3f9a1c.js");
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Equal("console.log('app');", await plain.Content.ReadAsStringAsync());
     }
 
     [Fact]

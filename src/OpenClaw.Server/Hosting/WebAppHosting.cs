@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 
 namespace OpenClaw.Server.Hosting;
@@ -28,6 +29,12 @@ public static class WebAppHosting
         }
 
         var files = new PhysicalFileProvider(root);
+        var contentTypes = new FileExtensionContentTypeProvider();
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint() is null && await TrySendGzipAsync(context, files, contentTypes)) return;
+            await next(context);
+        });
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
@@ -45,6 +52,30 @@ public static class WebAppHosting
             await next(context);
         });
         return app;
+    }
+
+    /// <summary>
+    /// Sends the build's gzip copy of an asset (<c>name.gz</c>, written by <c>web/scripts/compress.mjs</c>) to a client that
+    /// accepts gzip: compressed once at build time, not per request.
+    /// </summary>
+    private static async Task<bool> TrySendGzipAsync(HttpContext context, IFileProvider files, FileExtensionContentTypeProvider contentTypes)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return false;
+        if (!request.Path.StartsWithSegments("/assets", StringComparison.Ordinal)) return false;
+        if (!request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase)) return false;
+        var path = request.Path.Value!;
+        var compressed = files.GetFileInfo(path + ".gz");
+        if (!compressed.Exists || !contentTypes.TryGetContentType(path, out var contentType)) return false;
+
+        var response = context.Response;
+        response.ContentType = contentType;
+        response.Headers.ContentEncoding = "gzip";
+        response.Headers.Vary = "Accept-Encoding";
+        response.Headers.CacheControl = CacheControlFor(request.Path);
+        response.ContentLength = compressed.Length;
+        if (HttpMethods.IsGet(request.Method)) await response.SendFileAsync(compressed, context.RequestAborted);
+        return true;
     }
 
     /// <summary>

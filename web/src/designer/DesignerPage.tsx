@@ -7,7 +7,7 @@ import { ErrorBanner, StatusBadge } from '../components/ui';
 import { Link, navigate, useLocation } from '../router';
 import { StartRunDialog } from '../run/StartRunDialog';
 import type { Position, StepDefinition, WorkflowDefinition } from '../workflow/definition';
-import { push, redo, startHistory, undo, type History } from '../workflow/history';
+import { amend, push, redo, startHistory, undo, type History } from '../workflow/history';
 import { addStep, autoLayout, connect, disconnect, moveSteps, newWorkflow, removeSteps, replaceStep, type PaletteItem } from '../workflow/operations';
 import type { TextFormat } from '../workflow/text';
 import { errorsByStep } from '../workflow/validation';
@@ -17,13 +17,24 @@ import { StepForm, WorkflowForm } from './Inspector';
 import { Palette } from './Palette';
 import { TextView } from './TextView';
 
-type Action = { type: 'load'; definition: WorkflowDefinition } | { type: 'change'; definition: WorkflowDefinition } | { type: 'undo' } | { type: 'redo' };
+/** `burst` names a run of edits to one field; consecutive edits of the same burst within a second are one undo step. */
+type Action = { type: 'load'; definition: WorkflowDefinition } | { type: 'change'; definition: WorkflowDefinition; burst?: string } | { type: 'undo' } | { type: 'redo' };
 
-function reducer(state: History<WorkflowDefinition> | null, action: Action): History<WorkflowDefinition> | null {
-  if (action.type === 'load') return startHistory(action.definition);
+interface EditorState {
+  history: History<WorkflowDefinition>;
+  burst: string | null;
+  at: number;
+}
+
+function reducer(state: EditorState | null, action: Action): EditorState | null {
+  if (action.type === 'load') return { history: startHistory(action.definition), burst: null, at: 0 };
   if (!state) return state;
-  if (action.type === 'change') return push(state, action.definition);
-  return action.type === 'undo' ? undo(state) : redo(state);
+  if (action.type === 'change') {
+    const now = Date.now();
+    const same = action.burst !== undefined && action.burst === state.burst && now - state.at < 1000;
+    return { history: same ? amend(state.history, action.definition) : push(state.history, action.definition), burst: action.burst ?? null, at: now };
+  }
+  return { history: action.type === 'undo' ? undo(state.history) : redo(state.history), burst: null, at: 0 };
 }
 
 const isTyping = (target: EventTarget | null) =>
@@ -33,7 +44,8 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
   const { can } = useSession();
   const { search } = useLocation();
   const readOnly = !can('workflows:write');
-  const [history, dispatch] = useReducer(reducer, null);
+  const [editor, dispatch] = useReducer(reducer, null);
+  const history = editor?.history ?? null;
   const [saved, setSaved] = useState<{ definition: WorkflowDefinition | null; version: number | null; status: string }>({ definition: null, version: null, status: 'draft' });
   const [plugins, setPlugins] = useState<Plugin[]>([]);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -81,7 +93,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
     };
   }, [definition]);
 
-  const change = useCallback((next: WorkflowDefinition) => dispatch({ type: 'change', definition: next }), []);
+  const change = useCallback((next: WorkflowDefinition, burst?: string) => dispatch(burst === undefined ? { type: 'change', definition: next } : { type: 'change', definition: next, burst }), []);
   const errors = useMemo(() => (definition && validation ? errorsByStep(definition, validation.errors) : null), [definition, validation]);
   const dirty = definition !== null && definition !== saved.definition;
 
@@ -207,7 +219,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
               onDrop={(item, position) => onAdd(item, position)}
             />
           ) : (
-            <TextView key={view} definition={definition} format={view} readOnly={readOnly} context={context} onChange={change} />
+            <TextView key={view} definition={definition} format={view} readOnly={readOnly} context={context} onChange={(d) => change(d, 'text')} />
           )}
         </div>
         <aside className="inspector">
@@ -221,7 +233,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
               context={context}
               readOnly={readOnly}
               onChange={(step: StepDefinition) => {
-                change(replaceStep(definition, selectedStep.id, step));
+                change(replaceStep(definition, selectedStep.id, step), `step:${step.id}`);
                 if (step.id !== selectedStep.id) setSelected(step.id);
               }}
               onDelete={() => {
@@ -230,7 +242,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
               }}
             />
           ) : (
-            <WorkflowForm definition={definition} errors={errors?.workflow ?? []} readOnly={readOnly} onChange={change} />
+            <WorkflowForm definition={definition} errors={errors?.workflow ?? []} readOnly={readOnly} onChange={(d) => change(d, 'workflow')} />
           )}
         </aside>
       </div>

@@ -9,6 +9,12 @@ export function startHistory<T>(present: T): History<T> {
   return { past: [], present, future: [] };
 }
 
+/** Replaces the present without a new undo step: typing in a field is one step, not one per key. */
+export function amend<T>(history: History<T>, next: T): History<T> {
+  if (Object.is(next, history.present)) return history;
+  return { past: history.past, present: next, future: [] };
+}
+
 export function push<T>(history: History<T>, next: T, limit = 200): History<T> {
   if (Object.is(next, history.present)) return history;
   const past = [...history.past, history.present];

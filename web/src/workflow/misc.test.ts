@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkflowDefinition } from './definition';
 import { completePath, pathBeforeCursor } from './expressions';
 import { everyStepType } from './fixtures';
-import { push, redo, startHistory, undo } from './history';
+import { amend, push, redo, startHistory, undo } from './history';
 import { parseText, toText } from './text';
 import { errorsByStep, pathWithinStep } from './validation';
 
@@ -82,6 +82,13 @@ describe('undo/redo', () => {
     h = push(h, a);
     expect(h.future).toEqual([]);
     expect(undo(startHistory(a)).present).toBe(a);
+  });
+
+  it('amends the present without an undo step (a burst of typing undoes at once)', () => {
+    let h = push(startHistory('a'), 'b');
+    h = amend(amend(h, 'bc'), 'bcd');
+    expect(h.present).toBe('bcd');
+    expect(undo(h).present).toBe('a');
   });
 
   it('keeps at most the limit of past states', () => {
