@@ -1,6 +1,6 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useSession } from './auth/session';
-import { LoginPage } from './pages/LoginPage';
+import { ChangePasswordPage, LoginPage } from './pages/LoginPage';
 import { Link, match, Redirect, useLocation } from './router';
 import { WorkflowsPage } from './pages/WorkflowsPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
@@ -42,6 +42,7 @@ export function App() {
     if (path !== '/login') return <Redirect to={`/login?next=${encodeURIComponent(path)}`} />;
     return <LoginPage reason={session.state.reason} />;
   }
+  if (session.state.status === 'must-change-password') return <ChangePasswordPage username={session.state.me.username} />;
   if (path === '/login') return <Redirect to="/" />;
 
   let content: ReactNode = <div className="page"><h1>Not found</h1><p>No page at <code>{path}</code>.</p></div>;

@@ -40,6 +40,15 @@ export interface Attempt {
   started_at: string;
   finished_at: string;
   duration_ms: number;
+  /** What the plugin logged during the attempt (bounded). */
+  logs?: LogEntry[] | null;
+}
+
+export interface LogEntry {
+  time: string;
+  level: string;
+  message: string;
+  [field: string]: unknown;
 }
 
 export interface StepRun {
@@ -136,6 +145,8 @@ export interface Me {
   username: string;
   tenant_id: string;
   role: string;
+  /** `user`, `api_key` or `client`. */
+  kind?: string;
   permissions: string[];
 }
 

@@ -45,3 +45,46 @@ export function LoginPage({ reason }: { reason?: string | undefined }) {
     </div>
   );
 }
+
+/** The first sign-in with a one-time password: the server answers nothing else until it is changed. */
+export function ChangePasswordPage({ username }: { username: string }) {
+  const { changePassword, signOut } = useSession();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [mismatch, setMismatch] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setMismatch(next !== repeat);
+    if (next !== repeat) return;
+    setError(null);
+    try {
+      await changePassword(current, next);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
+  return (
+    <div className="login">
+      <form className="card login-card" onSubmit={(e) => void submit(e)}>
+        <h1>Choose a new password</h1>
+        <p className="muted">{username}, your password was a one-time password. Choose your own to continue.</p>
+        <Field label="Current password" error={fieldError('current_password')}>
+          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        </Field>
+        <Field label="New password" error={fieldError('new_password')}>
+          <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
+        </Field>
+        <Field label="Repeat the new password" error={mismatch ? 'The two new passwords differ.' : undefined}>
+          <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required />
+        </Field>
+        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <button type="submit" className="primary">Change password</button>
+        <button type="button" className="ghost" onClick={() => void signOut()}>Sign out</button>
+      </form>
+    </div>
+  );
+}

@@ -110,6 +110,18 @@ function StepDetail({ step }: { step: StepRun }) {
           {step.attempts.length === 0 ? <tr><td colSpan={5} className="muted">No attempt yet{step.status === 'pending' ? ` (due ${formatTime(step.run_at)})` : ''}.</td></tr> : null}
         </tbody>
       </table>
+      {step.attempts.some((a) => a.logs && a.logs.length > 0) ? (
+        <>
+          <h4>Logs</h4>
+          <ol className="logs" data-testid="step-logs">
+            {step.attempts.flatMap((a) => (a.logs ?? []).map((entry, i) => (
+              <li key={`${a.attempt}-${i}`} className={`log-${entry.level}`}>
+                <span className="muted small">#{a.attempt} {new Date(entry.time).toLocaleTimeString()}</span> <span className="log-level">{entry.level}</span> {entry.message}
+              </li>
+            )))}
+          </ol>
+        </>
+      ) : null}
       {step.next.length > 0 ? <p className="small">Next: {step.next.join(', ')}</p> : null}
     </div>
   );
