@@ -6,6 +6,8 @@ import { WorkflowsPage } from './pages/WorkflowsPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
 import { MarketplacePage } from './pages/MarketplacePage';
 import { DashboardPage } from './pages/DashboardPage';
+import { QueuesPage } from './pages/QueuesPage';
+import { SchedulesPage } from './pages/SchedulesPage';
 
 // The designer and run view bring the canvas and Monaco: loaded on first use so sign-in and lists stay light.
 const DesignerPage = lazy(() => import('./designer/DesignerPage'));
@@ -23,13 +25,18 @@ const ROUTES: Route[] = [
   { pattern: '/executions', render: () => <ExecutionsPage /> },
   { pattern: '/executions/:id', render: (p) => <RunPage key={p.id} executionId={p.id!} /> },
   { pattern: '/marketplace', render: () => <MarketplacePage /> },
+  { pattern: '/queues', render: () => <QueuesPage /> },
+  { pattern: '/schedules', render: () => <SchedulesPage /> },
 ];
 
+/** The menu; an entry shows only to callers who may read what it lists. */
 const NAV = [
-  { to: '/', label: 'Dashboard' },
-  { to: '/workflows', label: 'Workflows' },
-  { to: '/executions', label: 'Executions' },
-  { to: '/marketplace', label: 'Marketplace' },
+  { to: '/', label: 'Dashboard', permission: 'executions:read' },
+  { to: '/workflows', label: 'Workflows', permission: 'workflows:read' },
+  { to: '/executions', label: 'Executions', permission: 'executions:read' },
+  { to: '/queues', label: 'Queues', permission: 'queues:read' },
+  { to: '/schedules', label: 'Schedules', permission: 'schedules:read' },
+  { to: '/marketplace', label: 'Marketplace', permission: 'plugins:read' },
 ];
 
 export function App() {
@@ -65,7 +72,7 @@ export function App() {
         {authEnabled ? <button className="ghost" onClick={() => void session.signOut()}>Sign out</button> : null}
       </header>
       <nav className="sidebar" onClick={() => setMenuOpen(false)}>
-        {NAV.map((n) => <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : undefined}>{n.label}</Link>)}
+        {NAV.filter((n) => session.can(n.permission)).map((n) => <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : undefined}>{n.label}</Link>)}
       </nav>
       <main className="content">
         <Suspense fallback={<div className="page">Loading…</div>}>{content}</Suspense>

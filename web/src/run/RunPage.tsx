@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
-import type { Execution, StepRun, WorkflowRecord } from '../api/types';
+import type { StepRun, WorkflowRecord } from '../api/types';
 import { useSession } from '../auth/session';
 import { useApi } from '../components/useApi';
 import { ErrorBanner, formatDuration, formatTime, JsonView, StatusBadge } from '../components/ui';
@@ -40,8 +40,9 @@ export default function RunPage({ executionId }: { executionId: string }) {
     }
   };
   const retry = (from: 'failed_step' | 'start') => act(async () => {
-    const result = await api.post<Partial<Execution> & { id?: string }>(`/executions/${executionId}/retry`, { from });
-    if (result?.id && result.id !== executionId) navigate(`/executions/${result.id}`);
+    // From the failed step the same execution resumes; from the start a new execution begins (retry_of names this one).
+    const result = await api.post<{ execution_id?: string; from?: string }>(`/executions/${executionId}/retry`, { from });
+    if (result?.execution_id && result.execution_id !== executionId) navigate(`/executions/${result.execution_id}`);
   });
 
   if (!execution) return <div className="page">{live.error ? <ErrorBanner error={live.error} /> : 'Loading…'}</div>;
