@@ -7,6 +7,7 @@ import { ExecutionsPage } from './pages/ExecutionsPage';
 import { MarketplacePage } from './pages/MarketplacePage';
 import { DashboardPage } from './pages/DashboardPage';
 import { QueuesPage } from './pages/QueuesPage';
+import { AdminPage } from './pages/AdminPage';
 import { SchedulesPage } from './pages/SchedulesPage';
 
 // The designer and run view bring the canvas and Monaco: loaded on first use so sign-in and lists stay light.
@@ -27,6 +28,7 @@ const ROUTES: Route[] = [
   { pattern: '/marketplace', render: () => <MarketplacePage /> },
   { pattern: '/queues', render: () => <QueuesPage /> },
   { pattern: '/schedules', render: () => <SchedulesPage /> },
+  { pattern: '/admin', render: () => <AdminPage /> },
 ];
 
 /** The menu; an entry shows only to callers who may read what it lists. */
@@ -37,6 +39,7 @@ const NAV = [
   { to: '/queues', label: 'Queues', permission: 'queues:read' },
   { to: '/schedules', label: 'Schedules', permission: 'schedules:read' },
   { to: '/marketplace', label: 'Marketplace', permission: 'plugins:read' },
+  { to: '/admin', label: 'Admin', permission: 'workflows:read' },
 ];
 
 export function App() {
