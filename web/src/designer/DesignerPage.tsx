@@ -16,6 +16,7 @@ import type { ExpressionContext } from './expressionLanguage';
 import { StepForm, WorkflowForm } from './Inspector';
 import { Palette } from './Palette';
 import { TextView } from './TextView';
+import { VersionsDialog } from './VersionsDialog';
 
 /** `burst` names a run of edits to one field; consecutive edits of the same burst within a second are one undo step. */
 type Action = { type: 'load'; definition: WorkflowDefinition } | { type: 'change'; definition: WorkflowDefinition; burst?: string } | { type: 'undo' } | { type: 'redo' };
@@ -55,6 +56,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
   const [validation, setValidation] = useState<ValidationResult | null>(null);
   const [saving, setSaving] = useState(false);
   const [running, setRunning] = useState(false);
+  const [showVersions, setShowVersions] = useState(false);
   const definition = history?.present ?? null;
   const isNew = saved.version === null;
 
@@ -196,6 +198,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
           </>
         )}
         {can('executions:run') && !isNew ? <button onClick={() => void run()} data-testid="run-button">Run</button> : null}
+        {!isNew ? <button onClick={() => setShowVersions(true)}>Versions</button> : null}
         {!isNew ? <Link to={`/executions?workflow_id=${encodeURIComponent(workflowId)}`}>Runs</Link> : null}
       </div>
       <ErrorBanner error={actionError} onDismiss={() => setActionError(null)} />
@@ -246,6 +249,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
           )}
         </aside>
       </div>
+      {showVersions ? <VersionsDialog workflowId={workflowId} writable={!readOnly} onClose={() => setShowVersions(false)} onPublished={() => undefined} /> : null}
       {running ? <StartRunDialog workflowId={workflowId} inputs={definition.inputs ?? []} onClose={() => setRunning(false)} /> : null}
     </div>
   );
