@@ -148,6 +148,40 @@ export function createTests(env) {
       },
     },
     {
+      name: 'designer keyboard: delete a step, undo and redo it; the YAML view follows the canvas',
+      async run({ page }) {
+        const created = await api('POST', '/workflows', {
+          id: 'e2e-keys', name: 'Keys',
+          steps: [
+            { id: 'log', type: 'plugin', config: { plugin: 'log', inputs: { message: 'a' } }, next_steps: ['condition'] },
+            { id: 'condition', type: 'condition', config: { cases: [{ when: '${{ true }}', next: ['log_2'] }] } },
+            { id: 'log_2', type: 'plugin', config: { plugin: 'log', inputs: { message: 'b' } } },
+          ],
+        });
+        if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
+        await signIn(page, undefined, undefined, '/workflows/e2e-keys');
+        const condition = page.locator('.react-flow__node[data-id="condition"]');
+        const edge = page.locator('[data-testid="rf__edge-log:next->condition"]');
+        await edge.waitFor();
+        await condition.click();
+        await page.keyboard.press('Delete');
+        await condition.waitFor({ state: 'detached' });
+        await edge.waitFor({ state: 'detached' });
+        await page.locator('body').click({ position: { x: 5, y: 200 } });
+        await page.keyboard.press('ControlOrMeta+z');
+        await condition.waitFor();
+        await edge.waitFor();
+        await page.keyboard.press('ControlOrMeta+Shift+z');
+        await condition.waitFor({ state: 'detached' });
+        await page.keyboard.press('ControlOrMeta+z');
+        await condition.waitFor();
+        await page.getByRole('tab', { name: 'YAML' }).click();
+        await page.locator('.text-view .view-lines').filter({ hasText: 'id: condition' }).waitFor();
+        await page.getByRole('tab', { name: 'JSON' }).click();
+        await page.locator('.text-view .view-lines').filter({ hasText: '"id": "log_2"' }).waitFor();
+      },
+    },
+    {
       name: 'a failed step shows its error and is retried from the failure',
       async run({ page }) {
         const created = await api('POST', '/workflows', {

@@ -21,8 +21,8 @@ export interface CanvasProps {
   onSelect(id: string | null): void;
   onMove?(positions: Map<string, Position>): void;
   onConnect?(source: string, handle: string, target: string): void;
-  onDisconnect?(edges: CanvasEdge[]): void;
-  onDelete?(ids: Set<string>): void;
+  /** Deleted steps and edges, as one change (edges attached to a deleted step go with it). */
+  onDelete?(ids: Set<string>, edges: CanvasEdge[]): void;
   onDrop?(item: PaletteItem, position: Position): void;
 }
 
@@ -111,9 +111,7 @@ function CanvasInner(props: CanvasProps) {
         return next;
       });
     }
-    const removed = changes.filter((c) => c.type === 'remove').map((c) => derived.edges.find((e) => e.id === c.id)?.data?.edge as CanvasEdge | undefined).filter((e): e is CanvasEdge => !!e);
-    if (removed.length > 0) props.onDisconnect?.(removed);
-  }, [props, derived.edges]);
+  }, []);
 
 
   const onDragOver = (event: DragEvent) => {
@@ -140,7 +138,11 @@ function CanvasInner(props: CanvasProps) {
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         onNodeClick={(_, node) => props.onSelect(node.id)}
-        onNodesDelete={(deleted) => props.onDelete?.(new Set(deleted.map((n) => n.id)))}
+        onDelete={({ nodes: gone, edges: cut }) => {
+          const ids = new Set(gone.map((n) => n.id));
+          const edges = cut.map((e) => e.data?.edge as CanvasEdge | undefined).filter((e): e is CanvasEdge => !!e && !ids.has(e.source) && !ids.has(e.target));
+          if (ids.size > 0 || edges.length > 0) props.onDelete?.(ids, edges);
+        }}
         onPaneClick={() => props.onSelect(null)}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}

@@ -214,10 +214,9 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
               onSelect={setSelected}
               onMove={(positions) => change(moveSteps(definition, positions))}
               onConnect={(source, handle, target) => change(connect(definition, source, handle, target))}
-              onDisconnect={(edges) => change(edges.reduce((d, e) => disconnect(d, e.source, e.sourceHandle, e.target), definition))}
-              onDelete={(ids) => {
-                change(removeSteps(definition, ids));
-                setSelected(null);
+              onDelete={(ids, edges) => {
+                change(edges.reduce((d, e) => disconnect(d, e.source, e.sourceHandle, e.target), removeSteps(definition, ids)));
+                if (selected && ids.has(selected)) setSelected(null);
               }}
               onDrop={(item, position) => onAdd(item, position)}
             />
