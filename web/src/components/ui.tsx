@@ -65,3 +65,14 @@ export function Field({ label, error, children, hint }: { label: string; error?:
     </label>
   );
 }
+
+/** The message for one field of a failed form submit, from the problem's `errors`. */
+export function fieldErrorOf(error: unknown, field: string): string | undefined {
+  return error instanceof ApiError ? error.fieldError(field) : undefined;
+}
+
+/** A form's error that no field shows: the banner, unless the problem named fields (shown next to them). */
+export function FormError({ error }: { error: unknown }) {
+  if (!error || (error instanceof ApiError && error.fieldErrors.length > 0)) return null;
+  return <ErrorBanner error={error} />;
+}

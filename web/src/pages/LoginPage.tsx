@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/problem';
 import { useSession } from '../auth/session';
-import { ErrorBanner, Field } from '../components/ui';
+import { Field, FormError, fieldErrorOf } from '../components/ui';
 import { navigate, useLocation } from '../router';
 
 export function LoginPage({ reason }: { reason?: string | undefined }) {
@@ -26,7 +25,7 @@ export function LoginPage({ reason }: { reason?: string | undefined }) {
       setBusy(false);
     }
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
+  const fieldError = (f: string) => fieldErrorOf(error, f);
 
   return (
     <div className="login">
@@ -39,7 +38,7 @@ export function LoginPage({ reason }: { reason?: string | undefined }) {
         <Field label="Password" error={fieldError('password')}>
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </Field>
-        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <FormError error={error} />
         <button type="submit" className="primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
       </form>
     </div>
@@ -66,7 +65,7 @@ export function ChangePasswordPage({ username }: { username: string }) {
       setError(e);
     }
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
+  const fieldError = (f: string) => fieldErrorOf(error, f);
   return (
     <div className="login">
       <form className="card login-card" onSubmit={(e) => void submit(e)}>
@@ -81,7 +80,7 @@ export function ChangePasswordPage({ username }: { username: string }) {
         <Field label="Repeat the new password" error={mismatch ? 'The two new passwords differ.' : undefined}>
           <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required />
         </Field>
-        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <FormError error={error} />
         <button type="submit" className="primary">Change password</button>
         <button type="button" className="ghost" onClick={() => void signOut()}>Sign out</button>
       </form>

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useCallback } from 'react';
 import { api } from '../api/client';
 import type { MarketplaceEntry, Plugin } from '../api/types';
 import { useSession } from '../auth/session';
+import { useAction } from '../components/useAction';
 import { useApi } from '../components/useApi';
 import { ErrorBanner, Modal, StatusBadge } from '../components/ui';
 
@@ -37,7 +38,6 @@ export function MarketplacePage() {
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [planFor, setPlanFor] = useState<MarketplaceEntry | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
   useEffect(() => {
     const t = setTimeout(() => setQuery(search.trim()), 250);
     return () => clearTimeout(t);
@@ -46,21 +46,14 @@ export function MarketplacePage() {
   const catalog = useApi((signal) => api.get<{ plugins: MarketplaceEntry[] }>('/marketplace/plugins', { q: query }, signal), [query]);
   const installed = useApi((signal) => api.get<{ plugins: Plugin[] }>('/plugins', undefined, signal), []);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setActionError(null);
-    try {
-      await action();
-      installed.reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const refresh = useCallback(() => { installed.reload(); }, [installed.reload]);
+  const { error: actionError, run: act, clear: clearActionError } = useAction(refresh);
   const mine = installed.data?.plugins.filter((p) => p.source === 'installed') ?? [];
 
   return (
     <div className="page">
       <div className="page-header"><h1>Marketplace</h1><input type="search" placeholder="Search plugins" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search marketplace" /></div>
-      <ErrorBanner error={actionError ?? catalog.error ?? installed.error} onDismiss={actionError ? () => setActionError(null) : undefined} />
+      <ErrorBanner error={actionError ?? catalog.error ?? installed.error} onDismiss={actionError ? clearActionError : undefined} />
       <div className="cards">
         {newest(catalog.data?.plugins ?? []).map((entry) => {
           const have = mine.filter((p) => p.name === entry.name);

@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useState, useCallback } from 'react';
 import { api } from '../api/client';
 import type { Page } from '../api/types';
 import { useSession } from '../auth/session';
+import { useAction } from '../components/useAction';
 import { useApi } from '../components/useApi';
 import { ErrorBanner, formatTime, JsonView, Modal } from '../components/ui';
 import { Link } from '../router';
@@ -26,27 +27,17 @@ export function QueuesPage() {
   const manage = can('queues:manage');
   const [cursor, setCursor] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
   const stats = useApi((signal) => api.get<QueueStats>('/queues/stats', undefined, signal), []);
   const queues = useApi((signal) => api.get<Page<Queue>>('/queues', undefined, signal), []);
   const failed = useApi((signal) => api.get<Page<DeadLetter>>('/queues/failed', { limit: 25, cursor }, signal), [cursor]);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setActionError(null);
-    try {
-      await action();
-      queues.reload();
-      failed.reload();
-      stats.reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const refresh = useCallback(() => { queues.reload(); failed.reload(); stats.reload(); }, [failed.reload, queues.reload, stats.reload]);
+  const { error: actionError, run: act, clear: clearActionError } = useAction(refresh);
 
   return (
     <div className="page">
       <div className="page-header"><h1>Queues</h1><button onClick={() => { stats.reload(); queues.reload(); failed.reload(); }}>Refresh</button></div>
-      <ErrorBanner error={actionError ?? stats.error ?? queues.error ?? failed.error} onDismiss={actionError ? () => setActionError(null) : undefined} />
+      <ErrorBanner error={actionError ?? stats.error ?? queues.error ?? failed.error} onDismiss={actionError ? clearActionError : undefined} />
       {stats.data ? (
         <div className="stats">
           {([['pending', total(stats.data.depth)], ['delayed', stats.data.delayed], ['running', stats.data.running], ['failed (dead letters)', stats.data.dead_letters],

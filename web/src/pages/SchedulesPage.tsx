@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, useCallback } from 'react';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Page } from '../api/types';
 import { useSession } from '../auth/session';
+import { useAction } from '../components/useAction';
 import { useApi } from '../components/useApi';
-import { ErrorBanner, Field, formatTime, Modal } from '../components/ui';
+import { ErrorBanner, Field, formatTime, Modal, FormError, fieldErrorOf } from '../components/ui';
 import { Link } from '../router';
 
 interface Schedule {
@@ -17,21 +18,13 @@ export function SchedulesPage() {
   const { can } = useSession();
   const manage = can('schedules:manage');
   const [creating, setCreating] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
   const list = useApi((signal) => api.get<Page<Schedule>>('/schedules', { limit: 100 }, signal), []);
-  const act = async (action: () => Promise<unknown>) => {
-    setActionError(null);
-    try {
-      await action();
-      list.reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const refresh = useCallback(() => { list.reload(); }, [list.reload]);
+  const { error: actionError, run: act, clear: clearActionError } = useAction(refresh);
   return (
     <div className="page">
       <div className="page-header"><h1>Schedules</h1>{manage ? <button className="primary" onClick={() => setCreating(true)}>New schedule</button> : null}</div>
-      <ErrorBanner error={actionError ?? list.error} onDismiss={actionError ? () => setActionError(null) : undefined} />
+      <ErrorBanner error={actionError ?? list.error} onDismiss={actionError ? clearActionError : undefined} />
       <table className="table">
         <thead><tr><th>Workflow</th><th>Cron</th><th>Next fire times</th><th>Last fired</th><th /></tr></thead>
         <tbody>
@@ -62,7 +55,7 @@ function CreateScheduleDialog({ onClose, onDone }: { onClose(): void; onDone(): 
   const [cron, setCron] = useState('0 * * * *');
   const [zone, setZone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
   const [inputs, setInputs] = useState('{}');
-  const [error, setError] = useState<unknown>(null);
+  const { error, run, setError } = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
@@ -73,14 +66,12 @@ function CreateScheduleDialog({ onClose, onDone }: { onClose(): void; onDone(): 
       setError(new ApiError(400, { title: 'The request is invalid', errors: { inputs: [`Not JSON: ${(e as Error).message}`] } }, 'invalid'));
       return;
     }
-    try {
+    await run(async () => {
       await api.post('/schedules', { workflow_id: workflow, cron, time_zone: zone, inputs: parsed });
       onDone();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
+  const fieldError = (f: string) => fieldErrorOf(error, f);
   return (
     <Modal title="New schedule" onClose={onClose}>
       <form className="form" onSubmit={(e) => void submit(e)}>
@@ -88,7 +79,7 @@ function CreateScheduleDialog({ onClose, onDone }: { onClose(): void; onDone(): 
         <Field label="Cron" hint="5 fields (minute hour day month weekday) or 6 with seconds" error={fieldError('cron')}><input value={cron} onChange={(e) => setCron(e.target.value)} required /></Field>
         <Field label="Time zone" hint="IANA, e.g. Europe/Berlin" error={fieldError('time_zone')}><input value={zone} onChange={(e) => setZone(e.target.value)} /></Field>
         <Field label="Inputs (JSON)" error={fieldError('inputs')}><textarea rows={4} value={inputs} onChange={(e) => setInputs(e.target.value)} /></Field>
-        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <FormError error={error} />
         <div className="form-actions"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">Create</button></div>
       </form>
     </Modal>

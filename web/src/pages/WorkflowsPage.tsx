@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Page, WorkflowRecord, WorkflowSummary } from '../api/types';
 import { useSession } from '../auth/session';
+import { useAction } from '../components/useAction';
 import { useApi } from '../components/useApi';
 import { ErrorBanner, Field, formatTime, Modal, StatusBadge } from '../components/ui';
 import { Link, navigate } from '../router';
@@ -15,7 +16,6 @@ export function WorkflowsPage() {
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
 
   // Typing filters after a short pause instead of on every key.
   useEffect(() => {
@@ -29,29 +29,18 @@ export function WorkflowsPage() {
   const list = useApi((signal) => api.get<Page<WorkflowSummary>>('/workflows', { search: query, limit: 50, cursor }, signal), [query, cursor]);
   const writable = can('workflows:write');
 
-  const duplicate = async (id: string) => {
-    setActionError(null);
-    try {
-      const original = await api.get<WorkflowRecord>(`/workflows/${encodeURIComponent(id)}`);
-      const taken = new Set(list.data?.items.map((w) => w.id));
-      let copyId = `${id}-copy`;
-      for (let n = 2; taken.has(copyId); n++) copyId = `${id}-copy-${n}`;
-      await api.post('/workflows', { ...original.definition, id: copyId, name: `${original.name} (copy)` });
-      list.reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const { error: actionError, run, clear: clearActionError } = useAction(list.reload);
 
-  const remove = async (id: string) => {
-    if (!confirm(`Delete workflow "${id}" and all its versions?`)) return;
-    setActionError(null);
-    try {
-      await api.delete(`/workflows/${encodeURIComponent(id)}`);
-      list.reload();
-    } catch (e) {
-      setActionError(e);
-    }
+  const duplicate = (id: string) => run(async () => {
+    const original = await api.get<WorkflowRecord>(`/workflows/${encodeURIComponent(id)}`);
+    const taken = new Set(list.data?.items.map((w) => w.id));
+    let copyId = `${id}-copy`;
+    for (let n = 2; taken.has(copyId); n++) copyId = `${id}-copy-${n}`;
+    await api.post('/workflows', { ...original.definition, id: copyId, name: `${original.name} (copy)` });
+  });
+
+  const remove = (id: string) => {
+    if (confirm(`Delete workflow "${id}" and all its versions?`)) void run(() => api.delete(`/workflows/${encodeURIComponent(id)}`));
   };
 
   return (
@@ -61,7 +50,7 @@ export function WorkflowsPage() {
         <input type="search" placeholder="Search by id or name" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search workflows" />
         {writable ? <button className="primary" onClick={() => setCreating(true)}>New workflow</button> : null}
       </div>
-      <ErrorBanner error={actionError ?? list.error} onDismiss={actionError ? () => setActionError(null) : undefined} />
+      <ErrorBanner error={actionError ?? list.error} onDismiss={actionError ? clearActionError : undefined} />
       <table className="table">
         <thead><tr><th>Workflow</th><th>Status</th><th>Version</th><th>Updated</th><th /></tr></thead>
         <tbody>
@@ -74,7 +63,7 @@ export function WorkflowsPage() {
               <td className="actions">
                 <Link to={`/executions?workflow_id=${encodeURIComponent(w.id)}`}>Runs</Link>
                 {writable ? <button className="ghost" onClick={() => void duplicate(w.id)}>Duplicate</button> : null}
-                {writable ? <button className="ghost danger" onClick={() => void remove(w.id)}>Delete</button> : null}
+                {writable ? <button className="ghost danger" onClick={() => remove(w.id)}>Delete</button> : null}
               </td>
             </tr>
           ))}

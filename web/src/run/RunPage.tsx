@@ -1,7 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, useCallback } from 'react';
 import { api } from '../api/client';
 import type { StepRun, WorkflowRecord } from '../api/types';
 import { useSession } from '../auth/session';
+import { useAction } from '../components/useAction';
 import { useApi } from '../components/useApi';
 import { ErrorBanner, formatDuration, formatTime, JsonView, StatusBadge } from '../components/ui';
 import { Canvas } from '../designer/Canvas';
@@ -21,7 +22,6 @@ export default function RunPage({ executionId }: { executionId: string }) {
   const live = useLiveExecution(executionId);
   const execution = live.execution;
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
   const workflow = useApi(
     (signal) => (execution ? api.get<WorkflowRecord>(`/workflows/${encodeURIComponent(execution.workflow_id)}`, { version: execution.workflow_version }, signal) : Promise.resolve(undefined)),
     [execution?.workflow_id, execution?.workflow_version],
@@ -30,15 +30,8 @@ export default function RunPage({ executionId }: { executionId: string }) {
   const statuses = useMemo(() => statusesByStep(steps), [steps]);
   const selected = steps.find((s) => s.key === selectedKey) ?? steps.find((s) => s.status === 'failed') ?? null;
 
-  const act = async (action: () => Promise<unknown>) => {
-    setActionError(null);
-    try {
-      await action();
-      live.refresh();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const refresh = useCallback(() => { live.refresh(); }, [live.refresh]);
+  const { error: actionError, run: act, clear: clearActionError } = useAction(refresh);
   const retry = (from: 'failed_step' | 'start') => act(async () => {
     // From the failed step the same execution resumes; from the start a new execution begins (retry_of names this one).
     const result = await api.post<{ execution_id?: string; from?: string }>(`/executions/${executionId}/retry`, { from });
@@ -63,7 +56,7 @@ export default function RunPage({ executionId }: { executionId: string }) {
         {can('executions:run') && finished && execution.status !== 'succeeded' ? <button className="primary" onClick={() => void retry('failed_step')} data-testid="retry-failed">Retry from failed step</button> : null}
         {can('executions:run') && finished ? <button onClick={() => void retry('start')} data-testid="retry-start">Retry from start</button> : null}
       </div>
-      <ErrorBanner error={actionError ?? live.error} onDismiss={actionError ? () => setActionError(null) : undefined} />
+      <ErrorBanner error={actionError ?? live.error} onDismiss={actionError ? clearActionError : undefined} />
       <div className="run-summary">
         <span>Trigger <strong>{execution.trigger}</strong></span>
         <span>Started {formatTime(execution.started_at ?? execution.created_at)}</span>

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import { ApiError } from '../../api/problem';
 import { ALL_PERMISSIONS } from '../../auth/session';
+import { useAction } from '../../components/useAction';
 import { useApi } from '../../components/useApi';
-import { ErrorBanner, Field, formatTime, Modal } from '../../components/ui';
+import { ErrorBanner, Field, formatTime, Modal, FormError, fieldErrorOf } from '../../components/ui';
 
 interface ApiKey { id: string; name: string; prefix: string; role: string; scopes: string[]; expires_at: string | null; last_used_at: string | null; revoked_at: string | null; created_at: string }
 
@@ -53,17 +53,15 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(ke
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>(['workflows:read', 'executions:read', 'executions:run']);
   const [expires, setExpires] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    try {
+    await run(async () => {
       const result = await api.post<{ key: string }>('/api-keys', { name, scopes, ...(expires ? { expires_at: new Date(expires).toISOString() } : {}) });
       onCreated(result.key);
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
+  const fieldError = (f: string) => fieldErrorOf(error, f);
   return (
     <Modal title="New API key" onClose={onClose}>
       <form className="form" onSubmit={(e) => void submit(e)}>
@@ -75,7 +73,7 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose(): void; onCreated(ke
           {fieldError('scopes') ? <span className="field-error">{fieldError('scopes')}</span> : null}
         </fieldset>
         <Field label="Expires" hint="empty: never" error={fieldError('expires_at')}><input type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} /></Field>
-        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <FormError error={error} />
         <div className="form-actions"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">Create</button></div>
       </form>
     </Modal>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import { useApi } from '../../components/useApi';
-import { ErrorBanner, Field, formatTime, Modal } from '../../components/ui';
+import { ErrorBanner, Field, formatTime, Modal, FormError } from '../../components/ui';
 
 interface Credential { id: string; name: string; type: string; description: string | null; fields: string[]; updated_at: string }
 
@@ -85,7 +85,7 @@ function CredentialDialog({ credential, onClose, onDone }: { credential: Credent
           <input placeholder="another field" value={extra} onChange={(e) => setExtra(e.target.value)} aria-label="Field name" />
           <button type="button" disabled={!extra || extra in values} onClick={() => { setValues({ ...values, [extra]: '' }); setExtra(''); }}>Add field</button>
         </div>
-        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <FormError error={error} />
         {error instanceof ApiError && error.fieldErrors.length > 0 ? <ErrorBanner error={error} /> : null}
         <div className="form-actions"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">Save</button></div>
       </form>

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import { ApiError } from '../../api/problem';
+import { useAction } from '../../components/useAction';
 import { useApi } from '../../components/useApi';
-import { ErrorBanner, Field, formatTime, Modal } from '../../components/ui';
+import { ErrorBanner, Field, formatTime, Modal, FormError, fieldErrorOf } from '../../components/ui';
 
 interface Tenant { id: string; name: string; max_workflows: number | null; max_executions_per_day: number | null; requests_per_minute: number | null; created_at: string }
 
@@ -30,22 +30,20 @@ export function TenantsTab() {
 
 function CreateTenantDialog({ onClose, onDone }: { onClose(): void; onDone(): void }) {
   const [form, setForm] = useState({ id: '', name: '', admin_username: 'admin', admin_password: '', max_workflows: '', max_executions_per_day: '', requests_per_minute: '' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const number = (v: string) => (v === '' ? undefined : Number(v));
-    try {
+    await run(async () => {
       await api.post('/tenants', {
         id: form.id, name: form.name || form.id, admin_username: form.admin_username, admin_password: form.admin_password,
         max_workflows: number(form.max_workflows), max_executions_per_day: number(form.max_executions_per_day), requests_per_minute: number(form.requests_per_minute),
       });
       onDone();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
+  const fieldError = (f: string) => fieldErrorOf(error, f);
   return (
     <Modal title="New tenant" onClose={onClose}>
       <form className="form" onSubmit={(e) => void submit(e)}>
@@ -56,7 +54,7 @@ function CreateTenantDialog({ onClose, onDone }: { onClose(): void; onDone(): vo
         <Field label="Max workflows" hint="empty: unlimited" error={fieldError('max_workflows')}><input type="number" min={0} value={form.max_workflows} onChange={set('max_workflows')} /></Field>
         <Field label="Max executions per day" error={fieldError('max_executions_per_day')}><input type="number" min={0} value={form.max_executions_per_day} onChange={set('max_executions_per_day')} /></Field>
         <Field label="Requests per minute" error={fieldError('requests_per_minute')}><input type="number" min={0} value={form.requests_per_minute} onChange={set('requests_per_minute')} /></Field>
-        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <FormError error={error} />
         <div className="form-actions"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">Create</button></div>
       </form>
     </Modal>

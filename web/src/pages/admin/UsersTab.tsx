@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, useCallback } from 'react';
 import { api } from '../../api/client';
-import { ApiError } from '../../api/problem';
+import { useAction } from '../../components/useAction';
 import { useApi } from '../../components/useApi';
-import { ErrorBanner, Field, formatTime, Modal, StatusBadge } from '../../components/ui';
+import { ErrorBanner, Field, formatTime, Modal, StatusBadge, FormError, fieldErrorOf } from '../../components/ui';
 
 interface User { id: string; username: string; email: string | null; role: string; is_active: boolean; must_change_password: boolean; locked_until: string | null; created_at: string }
 
@@ -11,20 +11,12 @@ export const ROLES = ['admin', 'editor', 'operator', 'viewer'];
 export function UsersTab() {
   const users = useApi((signal) => api.get<{ items: User[] }>('/users', undefined, signal), []);
   const [creating, setCreating] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      users.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const refresh = useCallback(() => { users.reload(); }, [users.reload]);
+  const { error, run: act, clear: clearError } = useAction(refresh);
   return (
     <>
       <div className="page-header"><h2>Users</h2><button className="primary" onClick={() => setCreating(true)}>New user</button></div>
-      <ErrorBanner error={error ?? users.error} onDismiss={error ? () => setError(null) : undefined} />
+      <ErrorBanner error={error ?? users.error} onDismiss={error ? clearError : undefined} />
       <table className="table">
         <thead><tr><th>User</th><th>Role</th><th>State</th><th>Created</th><th /></tr></thead>
         <tbody>
@@ -60,17 +52,15 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState('viewer');
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    try {
+    await run(async () => {
       await api.post('/users', { username, password, role, ...(email ? { email } : {}), must_change_password: true });
       onDone();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) : undefined);
+  const fieldError = (f: string) => fieldErrorOf(error, f);
   return (
     <Modal title="New user" onClose={onClose}>
       <form className="form" onSubmit={(e) => void submit(e)}>
@@ -78,7 +68,7 @@ function CreateUserDialog({ onClose, onDone }: { onClose(): void; onDone(): void
         <Field label="Email" error={fieldError('email')}><input type="email" value={email} onChange={(e) => setEmail(e.target.value)} /></Field>
         <Field label="One-time password" hint="The user chooses their own at first sign-in." error={fieldError('password')}><input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="new-password" /></Field>
         <Field label="Role" error={fieldError('role')}><select value={role} onChange={(e) => setRole(e.target.value)}>{ROLES.map((r) => <option key={r}>{r}</option>)}</select></Field>
-        {error && !(error instanceof ApiError && error.fieldErrors.length > 0) ? <ErrorBanner error={error} /> : null}
+        <FormError error={error} />
         <div className="form-actions"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">Create</button></div>
       </form>
     </Modal>
