@@ -40,6 +40,7 @@ public static class OpenClawServer
         // Explicitly after versioning: it rewrites unversioned paths, and routing must see the rewritten one.
         app.UseRouting();
         app.UseOpenClawRouteCapture();
+        app.UseOpenClawWebApp();
         app.UseOpenClawSecurity();
         app.UseOpenClawIntegrations();
         app.UseOpenClawRequestLogging();
