@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using OpenClaw.Deploy.Tests.Infrastructure;
+using OpenClaw.Runtime.Tests.Processes;
+
+namespace OpenClaw.Deploy.Tests.Nginx;
+
+/// <summary>nginx in the foreground (<c>daemon off</c>) with a rendered configuration, listening on a loopback port.</summary>
+/// <remarks>Disposing stops it (SIGKILL of the master; its workers exit when the master is gone) and deletes its folder.</remarks>
+internal sealed class NginxProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private NginxProcess(Process process, string folder, int port)
+    {
+        _process = process;
+        Folder = folder;
+        Port = port;
+    }
+
+    public string Folder { get; }
+
+    public int Port { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    /// <summary>Renders the shipped configuration for <paramref name="apiPorts"/>, checks it with <c>nginx -t</c> and starts nginx.</summary>
+    public static async Task<NginxProcess> StartAsync(IReadOnlyList<int> apiPorts, string? webhookRate = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("deploy-nginx-").FullName;
+        var port = ServerProcess.FreePort();
+        var main = NginxConfig.WriteAll(folder, NginxConfig.Render(apiPorts, port, folder, webhookRate));
+        var (exit, output) = await ExternalTool.RunAsync("nginx", ["-t", "-q", "-p", folder, "-e", Path.Combine(folder, "error.log"), "-c", main]);
+        if (exit != 0) throw new InvalidOperationException($"nginx -t rejected the rendered configuration:\n{output}\n{File.ReadAllText(Path.Combine(folder, "openclaw.conf"))}");
+
+        var start = new ProcessStartInfo(ExternalTool.Require("nginx"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-p", folder, "-e", Path.Combine(folder, "error.log"), "-c", main }) start.ArgumentList.Add(argument);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start.");
+        var nginx = new NginxProcess(process, folder, port);
+        process.OutputDataReceived += (_, e) => nginx.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => nginx.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await nginx.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
+            return nginx;
+        }
+        catch
+        {
+            nginx.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>nginx's error log so far (for failure messages).</summary>
+    public string ErrorLog
+    {
+        get
+        {
+            var path = Path.Combine(Folder, "error.log");
+            return File.Exists(path) ? File.ReadAllText(path) : "";
+        }
+    }
+
+    private async Task WaitUntilListeningAsync(TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"nginx exited with {_process.ExitCode}: {Output}\n{ErrorLog}");
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", Port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A worker still closing a log file; the folder is under the temp path.
+        }
+    }
+}
