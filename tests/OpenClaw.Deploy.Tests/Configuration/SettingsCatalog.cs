@@ -6,7 +6,8 @@ using OpenClaw.Server.Hosting;
 namespace OpenClaw.Deploy.Tests.Configuration;
 
 /// <summary>One configuration setting: its key (<c>OpenClaw:Runtime:LeaseDuration</c>) and environment variable name.</summary>
-internal sealed record Setting(string Key, string EnvironmentVariable, Type Type, object? Default, bool IsList);
+/// <param name="DeclaringType">The options class declaring it (its XML summary describes the setting); null for settings read without one.</param>
+internal sealed record Setting(string Key, string EnvironmentVariable, Type Type, object? Default, bool IsList, Type? DeclaringType = null);
 
 /// <summary>
 /// Every setting the server binds, found by reflection over its options classes, so the settings reference in
@@ -57,11 +58,11 @@ internal static class SettingsCatalog
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (IsLeaf(propertyType))
             {
-                settings.Add(new Setting(key, key.Replace(":", "__", StringComparison.Ordinal), propertyType, value, IsList: false));
+                settings.Add(new Setting(key, key.Replace(":", "__", StringComparison.Ordinal), propertyType, value, IsList: false, type));
             }
             else if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
             {
-                settings.Add(new Setting(key, key.Replace(":", "__", StringComparison.Ordinal) + "__0", propertyType, value, IsList: true));
+                settings.Add(new Setting(key, key.Replace(":", "__", StringComparison.Ordinal) + "__0", propertyType, value, IsList: true, type));
             }
             else
             {
