@@ -43,6 +43,8 @@ internal sealed class Fleet : IDisposable
 
     public static async Task<Fleet> StartAsync(string connectionString, ChaosSettings settings, HttpClient http)
     {
+        // Seven processes share one server that other suites use too (CI's cluster allows 200 connections).
+        connectionString += ";Maximum Pool Size=16";
         var fleet = new Fleet(connectionString, settings, http, "ock_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant());
         try
         {
