@@ -40,6 +40,14 @@ public sealed class OperationsGuideTests
     }
 
     [Fact]
+    public void Every_options_class_bound_from_configuration_is_in_the_catalog()
+    {
+        var listed = SettingsCatalog.Roots.Select(r => r.TypeName[(r.TypeName.LastIndexOf('.') + 1)..]).Concat(SettingsCatalog.NotFromConfiguration).ToHashSet(StringComparer.Ordinal);
+        var missing = SettingsCatalog.BoundOptionsTypes().Where(t => !listed.Contains(t)).ToList();
+        Assert.True(missing.Count == 0, $"options classes bound in src but missing from SettingsCatalog.Roots (so from the settings reference): {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public void Guide_covers_deployment_scaling_restarts_backups_upgrades_monitoring_and_troubleshooting()
     {
         var guide = File.ReadAllText(GuidePath);

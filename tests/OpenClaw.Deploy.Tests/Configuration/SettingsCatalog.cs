@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
-using OpenClaw.Sandbox;
-using OpenClaw.Server.Hosting;
+using System.Text.RegularExpressions;
+using OpenClaw.Deploy.Tests.Infrastructure;
 
 namespace OpenClaw.Deploy.Tests.Configuration;
 
@@ -15,12 +15,18 @@ internal sealed record Setting(string Key, string EnvironmentVariable, Type Type
 /// </summary>
 internal static class SettingsCatalog
 {
-    /// <summary>The options classes and the configuration section each is bound to.</summary>
-    private static readonly (string Section, Type Type)[] Roots =
+    /// <summary>
+    /// The options classes and the configuration section each is bound to, by full name (some are internal to the
+    /// server). <see cref="BoundOptionsTypes"/> finds every class bound in src, so a new one fails the test until it is listed here.
+    /// </summary>
+    public static readonly (string Section, string TypeName)[] Roots =
     [
-        ("OpenClaw", typeof(OpenClawServerOptions)),
-        ("OpenClaw:Sandbox", typeof(SandboxOptions)),
+        ("OpenClaw", "OpenClaw.Server.Hosting.OpenClawServerOptions"),
+        ("OpenClaw:Sandbox", "OpenClaw.Sandbox.SandboxOptions"),
     ];
+
+    /// <summary>Options classes bound in code rather than from configuration (storage options are filled from <c>OpenClawServerOptions</c>).</summary>
+    public static readonly string[] NotFromConfiguration = ["PostgresStorageOptions", "SqliteStorageOptions"];
 
     /// <summary>Settings read straight from configuration rather than through an options class (<c>OpenClawComposition</c>).</summary>
     private static readonly Setting[] Unbound =
@@ -39,10 +45,29 @@ internal static class SettingsCatalog
         return All.Any(s => string.Equals(s.EnvironmentVariable, name, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The simple names of every options class src registers with <c>AddOptions&lt;T&gt;()</c>.</summary>
+    public static IReadOnlySet<string> BoundOptionsTypes() =>
+        Directory.EnumerateFiles(Repository.PathOf("src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"AddOptions<(\w+)>\(").Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+
+    public static Type Resolve(string fullName) =>
+        AppDomain.CurrentDomain.GetAssemblies().Concat(LoadOpenClawAssemblies())
+            .Select(a => a.GetType(fullName)).FirstOrDefault(t => t is not null)
+        ?? throw new InvalidOperationException($"No loaded OpenClaw assembly declares {fullName}.");
+
+    private static IEnumerable<Assembly> LoadOpenClawAssemblies() =>
+        Directory.EnumerateFiles(AppContext.BaseDirectory, "OpenClaw.*.dll").Select(Assembly.LoadFrom);
+
     private static List<Setting> Build()
     {
         var settings = new List<Setting>();
-        foreach (var (section, type) in Roots) Walk(section, type, Activator.CreateInstance(type), settings);
+        foreach (var (section, typeName) in Roots)
+        {
+            var type = Resolve(typeName);
+            Walk(section, type, Activator.CreateInstance(type, nonPublic: true), settings);
+        }
         settings.AddRange(Unbound);
         return settings;
     }
