@@ -99,34 +99,41 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(faultLog.Count == 3, "not every fault was injected");
     }
 
-    /// <summary>SIGKILL a worker at 20 % of the requests answered, restart an API process at 40 %, SIGTERM a scheduler at 60 %.</summary>
+    /// <summary>
+    /// SIGKILL a worker at 10 % of the requests answered, SIGTERM an API process at 25 % (and start it again on its port
+    /// while the load goes on), SIGTERM a scheduler at 40 %. Each signal is sent while requests are still being made.
+    /// </summary>
     private async Task<List<string>> InjectFaultsAsync(Fleet fleet, LoadDriver driver, Stopwatch clock, Task load)
     {
         var log = new List<string>();
         var total = _settings.Executions;
-        await UntilAnsweredAsync(driver, total * 20 / 100, load);
+        await UntilAnsweredAsync(driver, total * 10 / 100, load);
         var worker = fleet.Workers[0];
+        AssertUnderLoad(driver, "the SIGKILL");
         worker.Kill();
         Assert.True(await worker.WaitForExitAsync(TimeSpan.FromSeconds(10)), "the SIGKILLed worker did not die");
         var leased = (await new FleetAudit(_connectionString).QueryAsync(
             "SELECT count(*) FROM tasks WHERE status = 'running' AND lease_owner LIKE @owner", r => r.GetInt64(0), ("owner", worker.OwnerPattern))).Single();
         log.Add($"{clock.Elapsed.TotalSeconds:0.0} s: SIGKILL worker {worker.ProcessId} at {driver.Answered} answered, {leased} steps leased to it");
-        AssertUnderLoad(driver, "the SIGKILL");
 
-        await UntilAnsweredAsync(driver, total * 40 / 100, load);
+        await UntilAnsweredAsync(driver, total * 25 / 100, load);
         var api = fleet.Apis[0];
         AssertUnderLoad(driver, "the API restart");
-        var exit = await fleet.RestartApiAsync(0);
-        Assert.True(exit == 0, $"api {api.ProcessId} exited with {exit} on SIGTERM. Output:\n{api.Output}");
-        log.Add($"{clock.Elapsed.TotalSeconds:0.0} s: restarted api {api.ProcessId} (SIGTERM, exit 0) as {fleet.Apis[0].ProcessId} on the same port, at {driver.Answered} answered");
+        var restartedAt = driver.Answered;
+        var restart = fleet.RestartApiAsync(0);
 
-        await UntilAnsweredAsync(driver, total * 60 / 100, load);
+        await UntilAnsweredAsync(driver, total * 40 / 100, load);
         var scheduler = fleet.Schedulers[0];
         AssertUnderLoad(driver, "the scheduler's SIGTERM");
         scheduler.Terminate();
+        var terminatedAt = driver.Answered;
         Assert.True(await scheduler.WaitForExitAsync(TimeSpan.FromSeconds(45)), $"the SIGTERMed scheduler did not stop. Output:\n{scheduler.Output}");
         Assert.True(scheduler.ExitCode == 0, $"scheduler exited with {scheduler.ExitCode} on SIGTERM. Output:\n{scheduler.Output}");
-        log.Add($"{clock.Elapsed.TotalSeconds:0.0} s: SIGTERM scheduler {scheduler.ProcessId} (exit 0) at {driver.Answered} answered");
+        log.Add($"{clock.Elapsed.TotalSeconds:0.0} s: SIGTERM scheduler {scheduler.ProcessId} at {terminatedAt} answered: exit 0");
+
+        var exit = await restart;
+        Assert.True(exit == 0, $"api {api.ProcessId} exited with {exit} on SIGTERM. Output:\n{api.Output}");
+        log.Add($"{clock.Elapsed.TotalSeconds:0.0} s: api {api.ProcessId} SIGTERMed at {restartedAt} answered (exit 0), replaced by {fleet.Apis[0].ProcessId} on the same port, ready at {driver.Answered} answered");
         return log;
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 using OpenClaw.Deploy.Tests.Infrastructure;
 using OpenClaw.Runtime.Tests.Processes;
 
@@ -11,7 +10,6 @@ namespace OpenClaw.Deploy.Tests.Nginx;
 internal sealed class NginxProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
 
     private NginxProcess(Process process, string folder, int port)
     {
@@ -35,19 +33,11 @@ internal sealed class NginxProcess : IDisposable
         var (exit, output) = await ExternalTool.RunAsync("nginx", ["-t", "-q", "-p", folder, "-e", Path.Combine(folder, "error.log"), "-c", main]);
         if (exit != 0) throw new InvalidOperationException($"nginx -t rejected the rendered configuration:\n{output}\n{File.ReadAllText(Path.Combine(folder, "openclaw.conf"))}");
 
-        var start = new ProcessStartInfo(ExternalTool.Require("nginx"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        // nginx writes everything to the error log in the folder (-e), nothing to stdout.
+        var start = new ProcessStartInfo(ExternalTool.Require("nginx")) { UseShellExecute = false };
         foreach (var argument in new[] { "-p", folder, "-e", Path.Combine(folder, "error.log"), "-c", main }) start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start.");
         var nginx = new NginxProcess(process, folder, port);
-        process.OutputDataReceived += (_, e) => nginx.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => nginx.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         try
         {
             await nginx.WaitUntilListeningAsync(TimeSpan.FromSeconds(20));
@@ -75,7 +65,7 @@ internal sealed class NginxProcess : IDisposable
         var until = DateTime.UtcNow + deadline;
         while (true)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"nginx exited with {_process.ExitCode}: {Output}\n{ErrorLog}");
+            if (_process.HasExited) throw new InvalidOperationException($"nginx exited with {_process.ExitCode}: {ErrorLog}");
             try
             {
                 using var client = new TcpClient();
@@ -89,34 +79,11 @@ internal sealed class NginxProcess : IDisposable
         }
     }
 
-    private string Output
-    {
-        get
-        {
-            lock (_output) return _output.ToString();
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
     public void Dispose()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited between the check and the kill.
-        }
+        // Kill does nothing to a process that already exited; the workers go with the master's tree.
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
         _process.Dispose();
         try
         {
