@@ -191,7 +191,7 @@ public sealed class KubernetesManifestTests
                 ingressPaths.Add(Manifest.TextAt(path, "path")!);
             }
         }
-        Assert.Contains("/webhooks/", ingressPaths);
+        Assert.Contains("/api/v2/webhooks/", ingressPaths);
         Assert.DoesNotContain(ingressPaths, p => p is "/" or "/metrics");
         var events = OfKind("Ingress").Single(i => ingressPaths.Count > 0 && Manifest.Items(i.Node("spec.rules")).SelectMany(r => Manifest.Items(Manifest.Find(r, "http.paths"))).Any(p => Manifest.TextAt(p, "path")!.Contains("events", StringComparison.Ordinal)));
         Assert.Equal("off", Manifest.Map(events.Node("metadata.annotations")).GetValueOrDefault("nginx.ingress.kubernetes.io/proxy-buffering"));

@@ -42,7 +42,7 @@ internal sealed class EchoBackend : IAsyncDisposable
 
         app.MapGet("/echo", (HttpRequest request) => Results.Json(new { backend = name, request_id = request.Headers["X-Request-Id"].ToString() }));
         app.MapPost("/api/v2/workflows/{id}/executions", () => Results.Json(new { id = Guid.NewGuid(), backend = name }, statusCode: 202));
-        app.MapPost("/webhooks/{path}", () => Results.Json(new { execution_id = Guid.NewGuid(), backend = name }, statusCode: 202));
+        app.MapPost("/api/v2/webhooks/{path}", () => Results.Json(new { execution_id = Guid.NewGuid(), backend = name }, statusCode: 202));
         // Reads the whole body, so the test sees whether nginx let it through.
         app.MapPost("/api/v2/{**rest}", async (HttpRequest request) =>
         {

@@ -159,7 +159,7 @@ public sealed class NginxConfigTests : IAsyncLifetime, IDisposable
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 260; i++)
         {
-            using var response = await _http.PostAsync($"{nginx.BaseUrl}/webhooks/secret-path", new StringContent("{}", Encoding.UTF8, "application/json"));
+            using var response = await _http.PostAsync($"{nginx.BaseUrl}/api/v2/webhooks/secret-path", new StringContent("{}", Encoding.UTF8, "application/json"));
             statuses.Add(response.StatusCode);
         }
         var accepted = statuses.Count(s => s == HttpStatusCode.Accepted);
