@@ -192,7 +192,13 @@ public sealed class KubernetesManifestTests
             }
         }
         Assert.Contains("/api/v2/webhooks/", ingressPaths);
-        Assert.DoesNotContain(ingressPaths, p => p is "/" or "/metrics");
+        // The web app's "/" would expose /metrics, so an Exact /metrics Ingress must restrict it.
+        if (ingressPaths.Contains("/"))
+        {
+            var metrics = OfKind("Ingress").Single(i => Manifest.Items(i.Node("spec.rules")).SelectMany(r => Manifest.Items(Manifest.Find(r, "http.paths")))
+                .Any(p => Manifest.TextAt(p, "path") == "/metrics" && Manifest.TextAt(p, "pathType") == "Exact"));
+            Assert.Equal("127.0.0.1/32", Manifest.Map(metrics.Node("metadata.annotations")).GetValueOrDefault("nginx.ingress.kubernetes.io/whitelist-source-range"));
+        }
         var events = OfKind("Ingress").Single(i => ingressPaths.Count > 0 && Manifest.Items(i.Node("spec.rules")).SelectMany(r => Manifest.Items(Manifest.Find(r, "http.paths"))).Any(p => Manifest.TextAt(p, "path")!.Contains("events", StringComparison.Ordinal)));
         Assert.Equal("off", Manifest.Map(events.Node("metadata.annotations")).GetValueOrDefault("nginx.ingress.kubernetes.io/proxy-buffering"));
 
