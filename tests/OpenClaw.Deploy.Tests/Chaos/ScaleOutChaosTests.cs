@@ -93,6 +93,7 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
         var total = clock.Elapsed;
 
         Report(driver, loadTime, total);
+        AssertBalanced(fleet);
         foreach (var line in faultLog) output.WriteLine(line);
         await AssertNoneLostAsync(audit, driver);
         await AssertEveryStepSucceededOnceAsync(audit);
@@ -193,6 +194,18 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
             $"(the SIGKILLed worker's steps wait one lease, {_settings.LeaseSeconds} s)"));
         foreach (var error in outcomes.Where(o => o.Error is not null).GroupBy(o => o.Error![..Math.Min(o.Error!.Length, 80)]))
             output.WriteLine($"{error.Count()} x {error.Key}");
+    }
+
+    /// <summary>nginx spread the load over both API ports (least connections), as its access log shows.</summary>
+    private void AssertBalanced(Fleet fleet)
+    {
+        var perUpstream = fleet.Nginx.RequestsPerUpstream();
+        output.WriteLine($"nginx access log, requests per upstream: {string.Join(", ", perUpstream.Select(p => $"{p.Key} {p.Value}"))}");
+        foreach (var api in fleet.Apis)
+        {
+            var address = new Uri(api.BaseUrl).Authority;
+            Assert.True(perUpstream.GetValueOrDefault(address) >= _settings.Executions / 10, $"nginx sent only {perUpstream.GetValueOrDefault(address)} requests to {address}");
+        }
     }
 
     /// <summary>

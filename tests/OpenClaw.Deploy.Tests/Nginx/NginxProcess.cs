@@ -60,6 +60,24 @@ internal sealed class NginxProcess : IDisposable
         }
     }
 
+    /// <summary>Requests the access log shows per upstream address (<c>upstream=</c> in the shipped log format).</summary>
+    public Dictionary<string, int> RequestsPerUpstream()
+    {
+        var path = Path.Combine(Folder, "access.log");
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return counts;
+        foreach (var line in File.ReadLines(path))
+        {
+            var at = line.IndexOf(" upstream=", StringComparison.Ordinal);
+            if (at < 0) continue;
+            // A retried request lists every address it tried ("a, b"); the last one answered.
+            var field = line[(at + 10)..line.IndexOf(' ', at + 10)];
+            var answered = field.Split(',', StringSplitOptions.TrimEntries)[^1];
+            counts[answered] = counts.GetValueOrDefault(answered) + 1;
+        }
+        return counts;
+    }
+
     private async Task WaitUntilListeningAsync(TimeSpan deadline)
     {
         var until = DateTime.UtcNow + deadline;
