@@ -41,7 +41,8 @@ WORKDIR /app
 COPY --from=build /app ./
 # The data folder (SQLite database, plugin packages, large step outputs); mount a volume here.
 RUN mkdir -p /var/lib/openclaw && chown "$APP_UID:$APP_UID" /var/lib/openclaw
-ENV ASPNETCORE_HTTP_PORTS=8080 \
+# Urls, because appsettings.json sets it (to loopback) and only an unprefixed variable overrides it.
+ENV Urls=http://+:8080 \
     OpenClaw__DataDirectory=/var/lib/openclaw \
     Logging__Console__FormatterName=json
 VOLUME ["/var/lib/openclaw"]

@@ -41,13 +41,14 @@ public sealed partial class DockerfileTests
     public void Listens_exposes_and_health_checks_the_port_the_kubernetes_manifests_probe()
     {
         var environment = Environment();
-        var port = int.Parse(environment["ASPNETCORE_HTTP_PORTS"], CultureInfo.InvariantCulture);
+        var urls = environment["Urls"];
+        var port = new Uri(urls.Replace("+", "localhost", StringComparison.Ordinal)).Port;
         Assert.Equal(port.ToString(CultureInfo.InvariantCulture), Instructions.Single(i => i.Instruction == "EXPOSE").Arguments);
         var health = Instructions.Single(i => i.Instruction == "HEALTHCHECK").Arguments;
         Assert.Contains($"http://127.0.0.1:{port}/health/live", health, StringComparison.Ordinal);
 
         var configMap = Manifest.LoadAll(Repository.PathOf("deploy", "kubernetes")).Single(m => m.Kind == "ConfigMap");
-        Assert.Equal(port.ToString(CultureInfo.InvariantCulture), configMap.Text("data.ASPNETCORE_HTTP_PORTS"));
+        Assert.Equal(urls, configMap.Text("data.Urls"));
         Assert.Equal(environment["OpenClaw__DataDirectory"], configMap.Text("data.OpenClaw__DataDirectory"));
         Assert.All(environment.Keys.Where(k => k.StartsWith("OpenClaw__", StringComparison.Ordinal)), k => Assert.True(SettingsCatalog.IsSetting(k), k));
     }

@@ -22,7 +22,7 @@ public sealed class KubernetesManifestTests
     ];
 
     /// <summary>Variables the server reads that are not OpenClaw settings: ASP.NET Core's, the .NET runtime's, logging.</summary>
-    private static readonly string[] PlatformPrefixes = ["ASPNETCORE_", "DOTNET_", "Logging__"];
+    private static readonly string[] PlatformPrefixes = ["ASPNETCORE_", "DOTNET_", "Logging__", "Urls"];
 
     private static readonly List<Manifest> All = Manifest.LoadAll(Repository.PathOf("deploy", "kubernetes"));
 
@@ -67,14 +67,14 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void Probes_point_at_the_health_endpoints_on_the_port_the_container_declares_and_the_server_listens_on()
     {
-        var listening = int.Parse(ConfigMapData()["ASPNETCORE_HTTP_PORTS"], CultureInfo.InvariantCulture);
+        var listening = new Uri(ConfigMapData()["Urls"].Replace("+", "localhost", StringComparison.Ordinal)).Port;
         foreach (var deployment in OfKind("Deployment"))
         {
             foreach (var container in Containers(deployment))
             {
                 var ports = Manifest.Items(Manifest.Find(container, "ports")).ToDictionary(
                     p => Manifest.TextAt(p, "name") ?? "", p => int.Parse(Manifest.TextAt(p, "containerPort")!, CultureInfo.InvariantCulture), StringComparer.Ordinal);
-                Assert.True(ports.ContainsValue(listening), $"{deployment}: no container port {listening} (ASPNETCORE_HTTP_PORTS)");
+                Assert.True(ports.ContainsValue(listening), $"{deployment}: no container port {listening} (Urls)");
                 foreach (var (probe, path) in new[] { ("livenessProbe", "/health/live"), ("readinessProbe", "/health/ready"), ("startupProbe", "/health/live") })
                 {
                     var get = Manifest.Find(container, $"{probe}.httpGet");
