@@ -93,6 +93,7 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
         var total = clock.Elapsed;
 
         Report(driver, loadTime, total);
+        await ReportMetricsAsync(fleet);
         AssertBalanced(fleet);
         foreach (var line in faultLog) output.WriteLine(line);
         await AssertNoneLostAsync(audit, driver);
@@ -194,6 +195,24 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
             $"(the SIGKILLed worker's steps wait one lease, {_settings.LeaseSeconds} s)"));
         foreach (var error in outcomes.Where(o => o.Error is not null).GroupBy(o => o.Error![..Math.Min(o.Error!.Length, 80)]))
             output.WriteLine($"{error.Count()} x {error.Key}");
+    }
+
+    /// <summary>What the live processes' /metrics say (counters of processes that died or were replaced are gone with them).</summary>
+    private async Task ReportMetricsAsync(Fleet fleet)
+    {
+        var live = fleet.EveryProcess.Where(p => !p.HasExited).ToList();
+        double expiries = 0, busy = 0;
+        foreach (var process in live)
+        {
+            var text = await _http.GetStringAsync($"{process.BaseUrl}/metrics");
+            expiries += Sample(text, "openclaw_lease_expiries_total");
+            busy += Sample(text, "openclaw_workers_busy");
+        }
+        output.WriteLine($"/metrics of the {live.Count} live processes: openclaw_lease_expiries_total {expiries}, openclaw_workers_busy {busy}");
+
+        static double Sample(string text, string name) => text.Split('\n')
+            .Where(line => line.StartsWith(name + " ", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture));
     }
 
     /// <summary>nginx spread the load over both API ports (least connections), as its access log shows.</summary>
