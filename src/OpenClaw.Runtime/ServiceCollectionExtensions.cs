@@ -48,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<WorkerLoop>();
         services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<LeaseStatistics>();
         services.AddSingleton<LeaseExpiryReaper>();
         services.AddSingleton(sp => new InProcessPluginRegistry(sp.GetServices<Plugin>()));
         // Built-ins in process, plus the installed third-party plugins when AddOpenClawPluginRegistry registered the registry.
