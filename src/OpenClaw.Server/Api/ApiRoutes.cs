@@ -1,3 +1,7 @@
+using OpenClaw.Server.Integrations;
+using OpenClaw.Server.Scheduling;
+using OpenClaw.Server.Events;
+
 namespace OpenClaw.Server.Api;
 
 /// <summary>Maps the REST API under each supported version prefix.</summary>
@@ -10,11 +14,16 @@ public static class ApiRoutes
     {
         foreach (var version in Versions)
         {
-            endpoints.MapGroup($"/api/{version}")
+            var api = endpoints.MapGroup($"/api/{version}");
+            api.MapIntegrationEndpoints();
+            api
                 .MapWorkflowEndpoints()
+                .MapWorkflowVersionEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
-                .MapMarketplaceEndpoints();
+                .MapMarketplaceEndpoints()
+                .MapSchedulerEndpoints()
+                .MapExecutionEventEndpoints();
             endpoints.MapGroup($"/api/{version}").MapSecurityEndpoints();
         }
         return endpoints;

@@ -24,6 +24,16 @@ public interface IStorageBackend : IAsyncDisposable
 
     ITenantUsageQueries Usage { get; }
 
+    IQueueStore Queues { get; }
+
+    IScheduleStore Schedules { get; }
+
+    ICredentialStore Credentials { get; }
+
+    ITriggerStore Triggers { get; }
+
+    INotificationStore Notifications { get; }
+
     /// <summary>Another node over the same database (its own connections), as a second process would have.</summary>
     Task<IStorageBackend> OpenPeerAsync();
 }

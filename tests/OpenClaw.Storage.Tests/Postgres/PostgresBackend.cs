@@ -22,6 +22,11 @@ public sealed class PostgresBackend : IStorageBackend
         Shares = new PostgresWorkflowShareStore(database);
         SecurityLog = new PostgresSecurityLogStore(database);
         Usage = new PostgresTenantUsageQueries(database);
+        Queues = new PostgresQueueStore(database);
+        Schedules = new PostgresScheduleStore(database);
+        Credentials = new PostgresCredentialStore(database);
+        Triggers = new PostgresTriggerStore(database);
+        Notifications = new PostgresNotificationStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -43,6 +48,16 @@ public sealed class PostgresBackend : IStorageBackend
     public ISecurityLogStore SecurityLog { get; }
 
     public ITenantUsageQueries Usage { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     public static async Task<PostgresBackend> CreateAsync()
     {
@@ -105,6 +120,30 @@ public sealed class PostgresWorkflowShareStoreTests : WorkflowShareStoreConforma
 
 [RequiresPostgres]
 public sealed class PostgresSecurityLogStoreTests : SecurityLogStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresSchedulerStoreTests : SchedulerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }

@@ -21,6 +21,11 @@ public sealed class SqliteBackend : IStorageBackend
         Shares = new SqliteWorkflowShareStore(database);
         SecurityLog = new SqliteSecurityLogStore(database);
         Usage = new SqliteTenantUsageQueries(database);
+        Queues = new SqliteQueueStore(database);
+        Schedules = new SqliteScheduleStore(database);
+        Credentials = new SqliteCredentialStore(database);
+        Triggers = new SqliteTriggerStore(database);
+        Notifications = new SqliteNotificationStore(database);
     }
 
     public SqliteDatabase Database { get; }
@@ -40,6 +45,16 @@ public sealed class SqliteBackend : IStorageBackend
     public ISecurityLogStore SecurityLog { get; }
 
     public ITenantUsageQueries Usage { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     /// <summary>A unique folder under the temp directory; tests run in parallel and never share a file.</summary>
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "openclaw-storage-tests", Guid.NewGuid().ToString("N"));
@@ -109,6 +124,26 @@ public sealed class SqliteWorkflowShareStoreTests : WorkflowShareStoreConformanc
 }
 
 public sealed class SqliteSecurityLogStoreTests : SecurityLogStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteSchedulerStoreTests : SchedulerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }
