@@ -76,13 +76,13 @@ internal static class CommitBatch
     private static readonly string AttemptSql = $"""
         INSERT INTO task_attempts ({List(AttemptColumns)})
         SELECT u.task_id, u.execution_id, u.attempt, u.status, u.inputs::json, u.outputs::json, u.error_message, u.worker_id,
-               u.started_at, u.finished_at, u.tenant_id
+               u.started_at, u.finished_at, u.logs::json, u.tenant_id
         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                    $9::timestamptz[], $10::timestamptz[], $11::text[])
-            AS u (task_id, execution_id, attempt, status, inputs, outputs, error_message, worker_id, started_at, finished_at, tenant_id)
+                    $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[])
+            AS u (task_id, execution_id, attempt, status, inputs, outputs, error_message, worker_id, started_at, finished_at, logs, tenant_id)
         ON CONFLICT (task_id, attempt) DO UPDATE SET
             status = excluded.status, inputs = excluded.inputs, outputs = excluded.outputs, error_message = excluded.error_message,
-            worker_id = excluded.worker_id, started_at = excluded.started_at, finished_at = excluded.finished_at;
+            worker_id = excluded.worker_id, started_at = excluded.started_at, finished_at = excluded.finished_at, logs = excluded.logs;
         """;
 
     public const string NotifySql = "SELECT openclaw_notify_tasks($1);";
@@ -345,6 +345,7 @@ internal static class CommitBatch
         var worker = new string?[count];
         var startedAt = new DateTime[count];
         var finishedAt = new DateTime[count];
+        var logs = new string?[count];
         var tenant = new string[count];
         var n = 0;
         foreach (var (a, tenantId) in attempts)
@@ -359,6 +360,7 @@ internal static class CommitBatch
             worker[n] = a.WorkerId;
             startedAt[n] = Utc(a.StartedAt);
             finishedAt[n] = Utc(a.FinishedAt);
+            logs[n] = Json(a.Logs);
             tenant[n] = tenantId;
             n++;
         }
@@ -375,6 +377,7 @@ internal static class CommitBatch
         p.Add(Array(worker, NpgsqlDbType.Text));
         p.Add(Array(startedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(finishedAt, NpgsqlDbType.TimestampTz));
+        p.Add(Array(logs, NpgsqlDbType.Text));
         p.Add(Array(tenant, NpgsqlDbType.Text));
         batch.BatchCommands.Add(command);
     }

@@ -29,7 +29,7 @@ internal static class PostgresRows
     public static readonly string[] AttemptColumns =
     [
         "task_id", "execution_id", "attempt", "status", "inputs", "outputs", "error_message", "worker_id", "started_at", "finished_at",
-        "tenant_id",
+        "logs", "tenant_id",
     ];
 
     public static readonly string[] WorkflowColumns =
@@ -141,7 +141,8 @@ internal static class PostgresRows
         Error: GetTextOrNull(r, 6),
         WorkerId: GetTextOrNull(r, 7),
         StartedAt: GetTime(r, 8),
-        FinishedAt: GetTime(r, 9));
+        FinishedAt: GetTime(r, 9),
+        Logs: GetJsonOrNull(r, 10));
 
     public static WorkflowRecord ReadWorkflow(NpgsqlDataReader r) => new(
         Id: r.GetString(0),

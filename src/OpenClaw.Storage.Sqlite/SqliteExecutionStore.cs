@@ -308,7 +308,8 @@ public sealed class SqliteExecutionStore : IExecutionStore
         private static readonly string UpsertAttemptSql =
             $"INSERT INTO task_attempts ({List(AttemptColumns)}) VALUES ({Placeholders(AttemptColumns.Length)}) " +
             "ON CONFLICT (task_id, attempt) DO UPDATE SET status = excluded.status, inputs = excluded.inputs, outputs = excluded.outputs, " +
-            "error_message = excluded.error_message, worker_id = excluded.worker_id, started_at = excluded.started_at, finished_at = excluded.finished_at;";
+            "error_message = excluded.error_message, worker_id = excluded.worker_id, started_at = excluded.started_at, finished_at = excluded.finished_at, " +
+            "logs = excluded.logs;";
 
         // The subquery walks ix_tasks_claim (only queued rows, already in claim order) and stops after @max rows;
         // seq is the rowid, so the outer lookup is direct.

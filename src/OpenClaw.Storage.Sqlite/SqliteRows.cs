@@ -27,7 +27,7 @@ internal static class SqliteRows
     public static readonly string[] AttemptColumns =
     [
         "task_id", "execution_id", "attempt", "status", "inputs", "outputs", "error_message", "worker_id", "started_at", "finished_at",
-        "tenant_id",
+        "logs", "tenant_id",
     ];
 
     public static readonly string[] WorkflowColumns =
@@ -166,7 +166,8 @@ internal static class SqliteRows
         p[7].Value = Text(a.WorkerId);
         p[8].Value = Time(a.StartedAt);
         p[9].Value = Time(a.FinishedAt);
-        p[10].Value = tenantId;
+        p[10].Value = Json(a.Logs);
+        p[11].Value = tenantId;
     }
 
     public static StepAttemptRecord ReadAttempt(SqliteDataReader r) => new(
@@ -179,7 +180,8 @@ internal static class SqliteRows
         Error: GetTextOrNull(r, 6),
         WorkerId: GetTextOrNull(r, 7),
         StartedAt: GetTime(r, 8),
-        FinishedAt: GetTime(r, 9));
+        FinishedAt: GetTime(r, 9),
+        Logs: GetJsonOrNull(r, 10));
 
     public static void BindWorkflow(SqliteParameter[] p, WorkflowRecord w)
     {

@@ -102,9 +102,10 @@ internal static class SchedulerCommands
         string name, string description, Symbol[] symbols, Func<ParseResult, (HttpMethod Method, string Path, string? Body)> request,
         Action<JsonElement, IAnsiConsole> render, string? done = null)
     {
-        var server = ServerOption();
+        var connection = new ServerConnectionOptions();
         var json = JsonOption();
-        var command = new Command(name, description) { server, json };
+        var command = new Command(name, description) { json };
+        connection.AddTo(command);
         foreach (var symbol in symbols)
         {
             if (symbol is Argument argument) command.Arguments.Add(argument);
@@ -123,7 +124,7 @@ internal static class SchedulerCommands
                 error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.InvalidInput;
             }
-            return await SendAsync(parse.GetValue(server)!, call.Method, call.Path, call.Body, parse.GetValue(json),
+            return await SendAsync(connection.GetServer(parse), connection.GetAuth(parse), call.Method, call.Path, call.Body, parse.GetValue(json),
                 parse.InvocationConfiguration.Output, error, render, ct, done);
         });
         return command;

@@ -19,6 +19,12 @@ internal static class ServerCall
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OPENCLAW_SERVER") ?? "http://127.0.0.1:5080",
     };
 
+    public static Option<string?> ApiKeyOption() => new("--api-key")
+    {
+        Description = "An API key (ock_...) sent as the bearer credential (default: $OPENCLAW_API_KEY, else the token `openclaw login` stored).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OPENCLAW_API_KEY"),
+    };
+
     public static Option<bool> JsonOption() => new("--json") { Description = "Print the server's JSON instead of a table." };
 
     public static string BuildPath(string path, params (string Name, string? Value)[] query)
@@ -29,7 +35,7 @@ internal static class ServerCall
 
     /// <summary>Sends the request; renders the JSON answer (or, for 204, prints <paramref name="done"/>).</summary>
     public static async Task<int> SendAsync(
-        string server, HttpMethod method, string path, string? body, bool raw, TextWriter output, TextWriter error,
+        string server, ServerAuth auth, HttpMethod method, string path, string? body, bool raw, TextWriter output, TextWriter error,
         Action<JsonElement, IAnsiConsole> render, CancellationToken ct, string? done = null)
     {
         if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
@@ -43,6 +49,8 @@ internal static class ServerCall
         HttpResponseMessage response;
         try
         {
+            var bearer = await auth.BearerAsync(http, baseUri, ct);
+            if (bearer is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
             response = await http.SendAsync(request, ct);
         }
         catch (HttpRequestException ex)

@@ -8,28 +8,28 @@ namespace OpenClaw.Cli.Commands;
 /// <summary>Commands that talk to a running server: <c>workflows list</c>, <c>executions get ID</c>.</summary>
 internal static class ServerCommands
 {
-    private static Option<string> ServerOption() => ServerCall.ServerOption();
-
     private static Option<bool> JsonOption() => ServerCall.JsonOption();
 
     public static Command CreateWorkflows()
     {
-        var server = ServerOption();
+        var connection = new ServerConnectionOptions();
         var json = JsonOption();
         var search = new Option<string?>("--search") { Description = "Only workflows whose id or name contains this." };
-        var list = new Command("list", "List the server's workflows.") { server, json, search };
-        list.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, BuildPath("workflows", ("search", parse.GetValue(search))), parse.GetValue(json),
+        var list = new Command("list", "List the server's workflows.") { json, search };
+        connection.AddTo(list);
+        list.SetAction((parse, ct) => CallAsync(connection.GetServer(parse), connection.GetAuth(parse), BuildPath("workflows", ("search", parse.GetValue(search))), parse.GetValue(json),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, RenderWorkflows, ct));
         return new Command("workflows", "Workflows stored on a server.") { list };
     }
 
     public static Command CreateExecutions()
     {
-        var server = ServerOption();
+        var connection = new ServerConnectionOptions();
         var json = JsonOption();
         var id = new Argument<Guid>("id") { Description = "The execution id." };
-        var get = new Command("get", "Show an execution with its step history.") { id, server, json };
-        get.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, $"executions/{parse.GetValue(id)}", parse.GetValue(json),
+        var get = new Command("get", "Show an execution with its step history.") { id, json };
+        connection.AddTo(get);
+        get.SetAction((parse, ct) => CallAsync(connection.GetServer(parse), connection.GetAuth(parse), $"executions/{parse.GetValue(id)}", parse.GetValue(json),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, RenderExecution, ct));
         return new Command("executions", "Executions on a server.") { get };
     }
@@ -37,8 +37,9 @@ internal static class ServerCommands
     private static string BuildPath(string path, params (string Name, string? Value)[] query) => ServerCall.BuildPath(path, query);
 
     private static Task<int> CallAsync(
-        string server, string path, bool raw, TextWriter output, TextWriter error, Action<JsonElement, IAnsiConsole> render, CancellationToken ct) =>
-        ServerCall.SendAsync(server, HttpMethod.Get, path, null, raw, output, error, render, ct);
+        string server, ServerAuth auth, string path, bool raw, TextWriter output, TextWriter error, Action<JsonElement, IAnsiConsole> render,
+        CancellationToken ct) =>
+        ServerCall.SendAsync(server, auth, HttpMethod.Get, path, null, raw, output, error, render, ct);
 
     private static void RenderWorkflows(JsonElement page, IAnsiConsole console)
     {

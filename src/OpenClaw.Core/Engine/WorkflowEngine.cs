@@ -106,7 +106,7 @@ public sealed class WorkflowEngine
         {
             if (!TryGetLiveRun(stepKey, attempt.Attempt, out var run)) return;
             state.AddAttempt(new StepAttemptRecord(run.Id, state.Id, attempt.Attempt, StepRunStatus.Succeeded, run.Inputs, output, null,
-                attempt.WorkerId, attempt.StartedAt, attempt.FinishedAt));
+                attempt.WorkerId, attempt.StartedAt, attempt.FinishedAt, attempt.Logs));
             run.StartedAt ??= attempt.StartedAt;
             Succeed(run, output);
         }
@@ -115,7 +115,7 @@ public sealed class WorkflowEngine
         {
             if (!TryGetLiveRun(stepKey, attempt.Attempt, out var run)) return;
             state.AddAttempt(new StepAttemptRecord(run.Id, state.Id, attempt.Attempt, StepRunStatus.Failed, run.Inputs, null, failure.Message,
-                attempt.WorkerId, attempt.StartedAt, attempt.FinishedAt));
+                attempt.WorkerId, attempt.StartedAt, attempt.FinishedAt, attempt.Logs));
             run.StartedAt ??= attempt.StartedAt;
             var retry = plan.Step(run.StepId).Definition.Retry;
             int retriesUsed = run.Attempt - 1;

@@ -103,7 +103,8 @@ public sealed record StepAttemptRecord(
     string? Error,
     string? WorkerId,
     DateTimeOffset StartedAt,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt,
+    JsonElement? Logs = null);
 
 /// <summary>An execution as it is stored: its row and every step instance.</summary>
 public sealed record ExecutionSnapshot(ExecutionRecord Execution, IReadOnlyList<StepRunRecord> Steps);

@@ -1,3 +1,4 @@
+using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Scheduling;
 
 namespace OpenClaw.Server.Api;
@@ -12,12 +13,15 @@ public static class ApiRoutes
     {
         foreach (var version in Versions)
         {
-            endpoints.MapGroup($"/api/{version}")
+            var api = endpoints.MapGroup($"/api/{version}");
+            api.MapIntegrationEndpoints();
+            api
                 .MapWorkflowEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
                 .MapMarketplaceEndpoints()
                 .MapSchedulerEndpoints();
+            endpoints.MapGroup($"/api/{version}").MapSecurityEndpoints();
         }
         return endpoints;
     }

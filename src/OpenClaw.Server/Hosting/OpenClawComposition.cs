@@ -9,6 +9,7 @@ using OpenClaw.Runtime.Plugins;
 using OpenClaw.Runtime.Plugins.Marketplace;
 using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Sandbox;
+using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Plugins;
 using OpenClaw.Server.Scheduling;
 using OpenClaw.Server.Observability;
@@ -88,8 +89,9 @@ public static class OpenClawComposition
         // Built-ins that run user code (`code`) are bound to the sandbox, never called in this process.
         foreach (var plugin in BuiltInPlugins.CreateSandboxed()) builder.Services.AddSingleton(new SandboxedBuiltInPlugin(plugin));
         AddPlugins(builder, options, dataDirectory);
+        builder.Services.AddOpenClawIntegrations(builder.Configuration, dataDirectory);
 
-        builder.Services.AddOpenClawSecurity();
+        builder.Services.AddOpenClawSecurity(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

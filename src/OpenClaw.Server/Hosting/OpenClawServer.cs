@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
+using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Security;
 
@@ -37,10 +38,11 @@ public static class OpenClawServer
         app.UseRouting();
         app.UseOpenClawRouteCapture();
         app.UseOpenClawSecurity();
+        app.UseOpenClawIntegrations();
         app.UseStatusCodePages();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenClawMetrics();
         if (options.ServesApi) app.MapOpenClawApi();
         return app;

@@ -17,8 +17,15 @@ public sealed class SqliteBackend : IStorageBackend
         Workflows = new SqliteWorkflowStore(database);
         Queries = new SqliteExecutionQueries(database);
         Plugins = new SqlitePluginStore(database);
+        Identities = new SqliteIdentityStore(database);
+        Shares = new SqliteWorkflowShareStore(database);
+        SecurityLog = new SqliteSecurityLogStore(database);
+        Usage = new SqliteTenantUsageQueries(database);
         Queues = new SqliteQueueStore(database);
         Schedules = new SqliteScheduleStore(database);
+        Credentials = new SqliteCredentialStore(database);
+        Triggers = new SqliteTriggerStore(database);
+        Notifications = new SqliteNotificationStore(database);
     }
 
     public SqliteDatabase Database { get; }
@@ -31,9 +38,23 @@ public sealed class SqliteBackend : IStorageBackend
 
     public IPluginStore Plugins { get; }
 
+    public IIdentityStore Identities { get; }
+
+    public IWorkflowShareStore Shares { get; }
+
+    public ISecurityLogStore SecurityLog { get; }
+
+    public ITenantUsageQueries Usage { get; }
+
     public IQueueStore Queues { get; }
 
     public IScheduleStore Schedules { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     /// <summary>A unique folder under the temp directory; tests run in parallel and never share a file.</summary>
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "openclaw-storage-tests", Guid.NewGuid().ToString("N"));
@@ -92,7 +113,37 @@ public sealed class SqlitePluginStoreTests : PluginStoreConformanceTests
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }
 
+public sealed class SqliteIdentityStoreTests : IdentityStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteWorkflowShareStoreTests : WorkflowShareStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteSecurityLogStoreTests : SecurityLogStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
 public sealed class SqliteSchedulerStoreTests : SchedulerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }
