@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenClaw.Core.Caching;
 using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Engine;
 using OpenClaw.Core.Expressions;
 using OpenClaw.Plugins.Sdk;
+using OpenClaw.Runtime.Caching;
 using OpenClaw.Runtime.Execution;
 using OpenClaw.Runtime.Plugins;
 using OpenClaw.Runtime.Plugins.Registry;
@@ -36,6 +38,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkflowPlanCache>();
         services.TryAddSingleton<Scheduling.QueuePauseState>();
         services.TryAddSingleton(new Scheduling.TenantConcurrencyLimits());
+        // The host may register a shared cache (Redis) instead; registrations made later win.
+        services.TryAddSingleton<ICache>(sp => new InProcessCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ExecutionContextCache>();
         services.AddSingleton<ExecutionEventHub>();
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<TaskDispatcher>();
@@ -43,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<WorkerLoop>();
         services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<LeaseStatistics>();
         services.AddSingleton<LeaseExpiryReaper>();
         services.AddSingleton(sp => new InProcessPluginRegistry(sp.GetServices<Plugin>()));
         // Built-ins in process, plus the installed third-party plugins when AddOpenClawPluginRegistry registered the registry.
@@ -55,6 +61,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Scheduling.QueuePauseSync>();
         services.AddHostedService(sp => sp.GetRequiredService<Scheduling.QueuePauseSync>());
         services.AddHostedService<RuntimeHostedService>();
+        services.AddHostedService<ExecutionChangeRelay>();
         return services;
     }
 }

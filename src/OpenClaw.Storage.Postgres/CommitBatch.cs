@@ -26,13 +26,14 @@ internal static class CommitBatch
         WITH input AS (
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                                  $10::smallint[], $11::uuid[], $12::text[], $13::text[], $14::uuid[], $15::bigint[], $16::timestamptz[],
-                                 $17::timestamptz[], $18::timestamptz[], $19::bigint[], $20::int[])
+                                 $17::timestamptz[], $18::timestamptz[], $19::bigint[], $20::int[], $21::text[])
                 AS u (id, tenant_id, workflow_id, workflow_version, status, inputs, outputs, error_message, vars, priority,
-                      parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at, expected, ord)
+                      parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at, expected, ord,
+                      trace_parent)
         ), inserted AS (
             INSERT INTO workflow_executions ({List(ExecutionColumns)})
             SELECT id, tenant_id, workflow_id, workflow_version, status, inputs::json, outputs::json, error_message, vars::json, priority,
-                   parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at
+                   parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at, trace_parent
             FROM input WHERE expected IS NULL
             ON CONFLICT (id) DO NOTHING
             RETURNING id
@@ -182,6 +183,7 @@ internal static class CommitBatch
         var completedAt = new DateTime?[count];
         var expected = new long?[count];
         var ord = new int[count];
+        var traceParent = new string?[count];
         for (var n = 0; n < count; n++)
         {
             var change = changes[start + n];
@@ -206,6 +208,7 @@ internal static class CommitBatch
             completedAt[n] = Utc(e.CompletedAt);
             expected[n] = change.ExpectedRevision;
             ord[n] = n;
+            traceParent[n] = e.TraceParent;
         }
 
         var command = new NpgsqlBatchCommand(ExecutionSql);
@@ -230,6 +233,7 @@ internal static class CommitBatch
         p.Add(Array(completedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(expected, NpgsqlDbType.Bigint));
         p.Add(Array(ord, NpgsqlDbType.Integer));
+        p.Add(Array(traceParent, NpgsqlDbType.Text));
         batch.BatchCommands.Add(command);
     }
 

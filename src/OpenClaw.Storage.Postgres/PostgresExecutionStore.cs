@@ -21,8 +21,14 @@ public sealed class PostgresExecutionStore : IExecutionStore
     /// <summary>The channel every queued task is announced on.</summary>
     public const string NotificationChannel = "openclaw_tasks";
 
+    /// <summary>The channel every changed execution is announced on (payload: its id), for live views on other nodes.</summary>
+    public const string ExecutionChannel = "openclaw_executions";
+
+    private const string NotifyExecutionsSql = "SELECT count(*) FROM unnest($1::uuid[]) AS u (id) WHERE openclaw_notify_execution(u.id);";
+
     // The subquery walks ix_tasks_claim (only queued ungated rows, already in claim order), skips rows another claimer
     // has locked and tasks of paused queues, and stops after $4 rows; MATERIALIZED makes it run exactly once.
+    // Each claimed step's execution is announced on ExecutionChannel (live views show the step start).
     private static readonly string ClaimSql = $"""
         WITH picked AS MATERIALIZED (
             SELECT id FROM tasks q
@@ -30,12 +36,14 @@ public sealed class PostgresExecutionStore : IExecutionStore
               AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.tenant_id = q.tenant_id AND p.queue = q.queue)
             ORDER BY priority DESC, run_at, seq
             LIMIT $4
-            FOR UPDATE OF q SKIP LOCKED)
-        UPDATE tasks t
-        SET status = 'running', lease_owner = $1, lease_expires_at = $2, started_at = COALESCE(t.started_at, $3)
-        FROM picked
-        WHERE t.id = picked.id
-        RETURNING {List(TaskColumns, "t")}, t.seq;
+            FOR UPDATE OF q SKIP LOCKED),
+        claimed AS (
+            UPDATE tasks t
+            SET status = 'running', lease_owner = $1, lease_expires_at = $2, started_at = COALESCE(t.started_at, $3)
+            FROM picked
+            WHERE t.id = picked.id
+            RETURNING {List(TaskColumns, "t")}, t.seq)
+        SELECT * FROM claimed WHERE openclaw_notify_execution(claimed.execution_id);
         """;
 
     private const string RenewSql =
@@ -136,6 +144,9 @@ public sealed class PostgresExecutionStore : IExecutionStore
         }
 
         SchedulerStatements.Add(batch, changes);
+        var changed = new NpgsqlBatchCommand(NotifyExecutionsSql);
+        changed.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = changes.Select(c => c.Execution.Id).Distinct().ToArray() });
+        batch.BatchCommands.Add(changed);
 
         try
         {

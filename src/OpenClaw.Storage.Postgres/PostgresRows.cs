@@ -16,6 +16,7 @@ internal static class PostgresRows
     [
         "id", "tenant_id", "workflow_id", "workflow_version", "status", "inputs", "outputs", "error_message", "vars", "priority",
         "parent_execution_id", "parent_step_key", "\"trigger\"", "created_by", "revision", "created_at", "started_at", "completed_at",
+        "trace_parent",
     ];
 
     public static readonly string[] TaskColumns =
@@ -100,7 +101,10 @@ internal static class PostgresRows
         Revision: r.GetInt64(14),
         CreatedAt: GetTime(r, 15),
         StartedAt: GetTimeOrNull(r, 16),
-        CompletedAt: GetTimeOrNull(r, 17));
+        CompletedAt: GetTimeOrNull(r, 17))
+    {
+        TraceParent = GetTextOrNull(r, 18),
+    };
 
     public static StepRunRecord ReadTask(NpgsqlDataReader r) => new(
         Id: r.GetGuid(0),
@@ -155,7 +159,19 @@ internal static class PostgresRows
         Version: r.GetInt32(7),
         OwnerId: GetIdOrNull(r, 8),
         CreatedAt: GetTime(r, 9),
-        UpdatedAt: GetTime(r, 10));
+        UpdatedAt: GetTime(r, 10))
+    {
+        PublishedVersion = r.FieldCount > 11 && !r.IsDBNull(11) ? r.GetInt32(11) : null,
+        Author = r.FieldCount > 12 ? GetTextOrNull(r, 12) : null,
+    };
+
+    /// <summary>
+    /// Selected after <see cref="WorkflowColumns"/> from <c>workflows</c>: the published version and the current version's
+    /// author, read by <see cref="ReadWorkflow"/>.
+    /// </summary>
+    public const string WorkflowExtraColumns =
+        "published_version, (SELECT v.created_by FROM workflow_versions v " +
+        "WHERE v.tenant_id = workflows.tenant_id AND v.workflow_id = workflows.id AND v.version = workflows.version)";
 
     /// <summary>Reads every step of an execution in creation order (the order <see cref="IExecutionStore.LoadAsync"/> returns).</summary>
     public static async Task<List<StepRunRecord>> ReadStepsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid executionId, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenClaw.Core.Caching;
 using OpenClaw.Core.Storage;
 
 namespace OpenClaw.Storage.Postgres;
@@ -49,6 +50,9 @@ public static class ServiceCollectionExtensions
             provider.GetService<ILogger<PostgresQueueListener>>()));
         services.TryAddSingleton<IQueueSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddSingleton<ISchedulerSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<IExecutionChangeSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<ICacheInvalidationBus>(provider => new PostgresCacheInvalidationBus(
+            provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<PostgresQueueListener>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresDatabaseInitializer>());
         return services;
     }
@@ -60,7 +64,7 @@ internal sealed class PostgresDatabaseInitializer(PostgresDatabase database, Pos
     public Task StartingAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) =>
-        database.Options.ListenForTasks ? listener.StartAsync(cancellationToken) : Task.CompletedTask;
+        database.Options.Listens ? listener.StartAsync(cancellationToken) : Task.CompletedTask;
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -14,6 +14,7 @@ internal static class SqliteRows
     [
         "id", "tenant_id", "workflow_id", "workflow_version", "status", "inputs", "outputs", "error_message", "vars", "priority",
         "parent_execution_id", "parent_step_key", "\"trigger\"", "created_by", "revision", "created_at", "started_at", "completed_at",
+        "trace_parent",
     ];
 
     public static readonly string[] TaskColumns =
@@ -74,6 +75,7 @@ internal static class SqliteRows
         p[15].Value = Time(e.CreatedAt);
         p[16].Value = Time(e.StartedAt);
         p[17].Value = Time(e.CompletedAt);
+        p[18].Value = Text(e.TraceParent);
     }
 
     public static ExecutionRecord ReadExecution(SqliteDataReader r) => new(
@@ -94,7 +96,10 @@ internal static class SqliteRows
         Revision: r.GetInt64(14),
         CreatedAt: GetTime(r, 15),
         StartedAt: GetTimeOrNull(r, 16),
-        CompletedAt: GetTimeOrNull(r, 17));
+        CompletedAt: GetTimeOrNull(r, 17))
+    {
+        TraceParent = GetTextOrNull(r, 18),
+    };
 
     public static void BindTask(SqliteParameter[] p, StepRunRecord s)
     {
@@ -209,5 +214,17 @@ internal static class SqliteRows
         Version: r.GetInt32(7),
         OwnerId: GetIdOrNull(r, 8),
         CreatedAt: GetTime(r, 9),
-        UpdatedAt: GetTime(r, 10));
+        UpdatedAt: GetTime(r, 10))
+    {
+        PublishedVersion = r.FieldCount > 11 && !r.IsDBNull(11) ? r.GetInt32(11) : null,
+        Author = r.FieldCount > 12 ? GetTextOrNull(r, 12) : null,
+    };
+
+    /// <summary>
+    /// Selected after <see cref="WorkflowColumns"/> from <c>workflows</c>: the published version and the current version's
+    /// author, read by <see cref="ReadWorkflow"/>.
+    /// </summary>
+    public const string WorkflowExtraColumns =
+        "published_version, (SELECT v.created_by FROM workflow_versions v " +
+        "WHERE v.tenant_id = workflows.tenant_id AND v.workflow_id = workflows.id AND v.version = workflows.version)";
 }

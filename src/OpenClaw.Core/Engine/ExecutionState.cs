@@ -80,6 +80,9 @@ public sealed class ExecutionState
     /// <summary>The gate written on tasks queued now.</summary>
     public ConcurrencyGate? Gate => Admitted ? null : Limits;
 
+    /// <summary>The W3C traceparent its steps continue (see <see cref="ExecutionRecord.TraceParent"/>).</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Whether anything changed since the last <see cref="TakeChange"/>.</summary>
     public bool HasChanges { get; private set; }
 
@@ -88,9 +91,11 @@ public sealed class ExecutionState
     /// <summary>A new execution, not yet stored.</summary>
     public static ExecutionState CreateNew(
         Guid id, string tenantId, string workflowId, int workflowVersion, JsonElement inputs, TaskPriority priority,
-        string trigger, Guid? createdBy, DateTimeOffset now, Guid? parentExecutionId = null, string? parentStepKey = null) =>
+        string trigger, Guid? createdBy, DateTimeOffset now, Guid? parentExecutionId = null, string? parentStepKey = null,
+        string? traceParent = null) =>
         new(id, tenantId, workflowId, workflowVersion)
         {
+            TraceParent = traceParent,
             Status = ExecutionStatus.Pending,
             Inputs = inputs,
             Priority = priority,
@@ -122,6 +127,7 @@ public sealed class ExecutionState
             CreatedAt = e.CreatedAt,
             StartedAt = e.StartedAt,
             CompletedAt = e.CompletedAt,
+            TraceParent = e.TraceParent,
             _storedRevision = e.Revision,
         };
 
@@ -216,7 +222,10 @@ public sealed class ExecutionState
     public ExecutionRecord ToRecord() => new(
         Id, TenantId, WorkflowId, WorkflowVersion, Status, Inputs, Outputs, Error,
         JsonSerializer.SerializeToElement(Vars, EngineJson.Options), Priority, ParentExecutionId, ParentStepKey, Trigger, CreatedBy,
-        Revision, CreatedAt, StartedAt, CompletedAt);
+        Revision, CreatedAt, StartedAt, CompletedAt)
+    {
+        TraceParent = TraceParent,
+    };
 
     private ScopeInstance EnsureScope(string key)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -6,6 +7,7 @@ using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Engine;
 using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Scheduling;
+using OpenClaw.Runtime.Telemetry;
 using OpenClaw.Runtime.Workers;
 
 namespace OpenClaw.Runtime.Execution;
@@ -26,6 +28,7 @@ public sealed partial class ExecutionCoordinator
     private readonly WorkerPool _workers;
     private readonly TaskDispatcher _dispatcher;
     private readonly ExecutionEventHub _events;
+    private readonly ExecutionContextCache _contexts;
     private readonly RuntimeOptions _options;
     private readonly TimeProvider _time;
     private readonly QueuePauseState _pauses;
@@ -38,9 +41,10 @@ public sealed partial class ExecutionCoordinator
 
     public ExecutionCoordinator(
         IExecutionStore store, WorkflowPlanCache plans, WorkflowEngine engine, WorkerPool workers, TaskDispatcher dispatcher,
-        ExecutionEventHub events, RuntimeOptions options, TimeProvider time, QueuePauseState pauses, TenantConcurrencyLimits tenantLimits,
-        ILogger<ExecutionCoordinator> logger)
+        ExecutionEventHub events, ExecutionContextCache contexts, RuntimeOptions options, TimeProvider time, QueuePauseState pauses,
+        TenantConcurrencyLimits tenantLimits, ILogger<ExecutionCoordinator> logger)
     {
+        _contexts = contexts;
         _pauses = pauses;
         _tenantLimits = tenantLimits;
         _store = store;
@@ -67,8 +71,17 @@ public sealed partial class ExecutionCoordinator
         var id = request.ExecutionId ?? Guid.CreateVersion7();
         var inputsElement = JsonSerializer.SerializeToElement(inputs);
         var createdAt = _time.GetUtcNow();
+        // The execution's span: a child of whatever started it (the request's span), parent of every step's span.
+        using var activity = OpenClawTelemetry.Source.StartActivity("execution " + request.WorkflowId);
+        activity?.SetTag("openclaw.workflow.id", request.WorkflowId);
+        activity?.SetTag("openclaw.workflow.version", plan.StoredVersion);
+        activity?.SetTag("openclaw.execution.id", id.ToString());
+        activity?.SetTag("openclaw.trigger", request.Trigger);
+        var traceParent = activity?.Id ?? Activity.Current?.Id;
         ExecutionState Create() => ExecutionState.CreateNew(id, request.TenantId, request.WorkflowId, plan.StoredVersion,
-            inputsElement, request.Priority, request.Trigger, request.CreatedBy, createdAt);
+            inputsElement, request.Priority, request.Trigger, request.CreatedBy, createdAt, traceParent: traceParent);
+        // Before the start commits, so the first steps (which may run at once) find it without a database read.
+        await _contexts.RememberAsync(id, new ExecutionContextInfo(request.WorkflowId, plan.StoredVersion, traceParent), cancellationToken).ConfigureAwait(false);
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(new StartCommand(id, Create, plan, done, request.Fire));
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -325,7 +338,7 @@ public sealed partial class ExecutionCoordinator
 
         var state = ExecutionState.CreateNew(command.Start.ChildExecutionId, parent.TenantId, command.Start.WorkflowId, plan!.StoredVersion,
             JsonSerializer.SerializeToElement(inputs), parent.Priority, "subworkflow", parent.CreatedBy, _time.GetUtcNow(),
-            parent.Id, command.Start.ParentStepKey);
+            parent.Id, command.Start.ParentStepKey, traceParent: parent.TraceParent);
         var entry = Configure(new Entry(state, plan), admitted: false);
         _cache[state.Id] = entry;
         _engine.Start(state, plan, effects);
@@ -371,7 +384,8 @@ public sealed partial class ExecutionCoordinator
             return null;
         }
         var state = ExecutionState.CreateNew(Guid.CreateVersion7(), failed.TenantId, command.WorkflowId, plan.StoredVersion,
-            JsonSerializer.SerializeToElement(inputs), failed.Priority, ErrorWorkflowTrigger, failed.CreatedBy, _time.GetUtcNow());
+            JsonSerializer.SerializeToElement(inputs), failed.Priority, ErrorWorkflowTrigger, failed.CreatedBy, _time.GetUtcNow(),
+            traceParent: failed.TraceParent);
         var entry = Configure(new Entry(state, plan), admitted: false);
         _cache[state.Id] = entry;
         _engine.Start(state, plan, effects);
@@ -495,6 +509,7 @@ public sealed partial class ExecutionCoordinator
             foreach (var change in work.Changes)
             {
                 foreach (var step in change.Steps) _events.Publish(new StepChangedEvent(change.Execution.Id, step));
+                _events.Publish(new ExecutionUpdatedEvent(change.Execution.Id, change.Execution));
                 if (change.Execution.Status.IsTerminal()) _events.Publish(new ExecutionFinishedEvent(change.Execution.Id, change.Execution));
             }
         }

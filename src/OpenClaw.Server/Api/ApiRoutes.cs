@@ -1,5 +1,6 @@
 using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Scheduling;
+using OpenClaw.Server.Events;
 
 namespace OpenClaw.Server.Api;
 
@@ -17,10 +18,12 @@ public static class ApiRoutes
             api.MapIntegrationEndpoints();
             api
                 .MapWorkflowEndpoints()
+                .MapWorkflowVersionEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
                 .MapMarketplaceEndpoints()
-                .MapSchedulerEndpoints();
+                .MapSchedulerEndpoints()
+                .MapExecutionEventEndpoints();
             endpoints.MapGroup($"/api/{version}").MapSecurityEndpoints();
         }
         return endpoints;

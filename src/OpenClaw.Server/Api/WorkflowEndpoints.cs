@@ -30,7 +30,7 @@ internal static class WorkflowEndpoints
         if (await limits.CheckWorkflowQuotaAsync(caller.TenantId, ct) is { } quota) return quota;
         var now = time.GetUtcNow();
         var record = new WorkflowRecord(definition!.Id, caller.TenantId, definition.Name, definition.Description,
-            WorkflowDefinitionWriter.ToJson(definition), source, "draft", 1, null, now, now);
+            WorkflowDefinitionWriter.ToJson(definition), source, "draft", 1, null, now, now) { Author = caller.SubjectId };
         try
         {
             var created = await store.CreateAsync(record, ct);
@@ -63,6 +63,7 @@ internal static class WorkflowEndpoints
             Definition = WorkflowDefinitionWriter.ToJson(definition),
             Source = source,
             UpdatedAt = time.GetUtcNow(),
+            Author = caller.SubjectId,
         };
         try
         {

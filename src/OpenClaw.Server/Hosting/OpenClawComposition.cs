@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Storage;
 using OpenClaw.Plugins.Sdk;
@@ -10,9 +9,15 @@ using OpenClaw.Runtime.Plugins.Marketplace;
 using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Sandbox;
 using OpenClaw.Server.Integrations;
+using OpenClaw.Server.Caching;
+using OpenClaw.Server.Events;
+using OpenClaw.Server.Health;
 using OpenClaw.Server.Plugins;
 using OpenClaw.Server.Scheduling;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.Observability.Logging;
+using OpenClaw.Server.Observability.Tracing;
+using OpenClaw.Server.OpenApi;
 using OpenClaw.Server.Security;
 using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Sqlite;
@@ -48,6 +53,7 @@ public static class OpenClawComposition
             {
                 pg.ConnectionString = connectionString;
                 pg.ListenForTasks = options.Role is "all" or "worker";
+                pg.ListenForExecutionChanges = options.ServesApi;
             });
         }
         else
@@ -92,14 +98,16 @@ public static class OpenClawComposition
         builder.Services.AddOpenClawIntegrations(builder.Configuration, dataDirectory);
 
         builder.Services.AddOpenClawSecurity(builder.Configuration);
+        builder.Services.AddOpenClawEvents(builder.Configuration);
+        builder.Services.AddOpenClawOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        ConfigureJsonConsoleLogs(builder);
-        builder.Services.AddHealthChecks()
-            .AddCheck<Api.DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<PluginsHealthCheck>("plugins", tags: ["ready"]);
+        builder.AddOpenClawLogging();
+        builder.AddOpenClawTracing();
+        builder.Services.AddOpenClawHealthChecks();
+        builder.Services.AddOpenClawCache(builder.Configuration);
         return builder;
     }
 
@@ -132,21 +140,6 @@ public static class OpenClawComposition
                     throw new InvalidOperationException($"OpenClaw:Marketplace:Servers has '{server}', which is not an http(s) address.");
                 marketplace.Servers.Add(uri);
             }
-        });
-    }
-
-    /// <summary>
-    /// With <c>Logging:Console:FormatterName=json</c> every line is one JSON object; give it a UTC ISO-8601 timestamp and
-    /// the request scope (request id, trace id) unless <c>Logging:Console:FormatterOptions</c> says otherwise.
-    /// </summary>
-    private static void ConfigureJsonConsoleLogs(WebApplicationBuilder builder)
-    {
-        var configured = builder.Configuration.GetSection("Logging:Console:FormatterOptions");
-        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o =>
-        {
-            if (configured["TimestampFormat"] is null) o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-            if (configured["UseUtcTimestamp"] is null) o.UseUtcTimestamp = true;
-            if (configured["IncludeScopes"] is null) o.IncludeScopes = true;
         });
     }
 }
