@@ -19,15 +19,20 @@ internal static class ExecutionEndpoints
         return api;
     }
 
-    private static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, CancellationToken ct)
+    private static Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, CancellationToken ct) =>
+        StartWithTriggerAsync(id, request, caller, coordinator, "api", ct);
+
+    /// <summary>Starts an execution recorded with <paramref name="trigger"/> (<c>api</c>, or <c>manual</c> for <c>/run</c>).</summary>
+    internal static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartWithTriggerAsync(
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, string trigger, CancellationToken ct)
     {
         var (body, errors) = await StartExecutionBodyReader.ReadAsync(request, ct);
         if (errors is not null) return Problems.Invalid("The start request is invalid", errors);
         try
         {
             var executionId = await coordinator.StartAsync(
-                new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, "api"), ct);
+                new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, trigger), ct);
             var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
             return TypedResults.Accepted(location, new ExecutionStarted(executionId, "running", location));
         }
