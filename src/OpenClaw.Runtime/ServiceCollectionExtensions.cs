@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenClaw.Core.Caching;
 using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Engine;
 using OpenClaw.Core.Expressions;
 using OpenClaw.Plugins.Sdk;
+using OpenClaw.Runtime.Caching;
 using OpenClaw.Runtime.Execution;
 using OpenClaw.Runtime.Plugins;
 using OpenClaw.Runtime.Plugins.Registry;
@@ -34,6 +36,11 @@ public static class ServiceCollectionExtensions
             },
             sp.GetRequiredService<ExpressionCache>()));
         services.AddSingleton<WorkflowPlanCache>();
+        services.TryAddSingleton<Scheduling.QueuePauseState>();
+        services.TryAddSingleton(new Scheduling.TenantConcurrencyLimits());
+        // The host may register a shared cache (Redis) instead; registrations made later win.
+        services.TryAddSingleton<ICache>(sp => new InProcessCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ExecutionContextCache>();
         services.AddSingleton<ExecutionEventHub>();
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<TaskDispatcher>();
@@ -41,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<WorkerLoop>();
         services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<LeaseStatistics>();
         services.AddSingleton<LeaseExpiryReaper>();
         services.AddSingleton(sp => new InProcessPluginRegistry(sp.GetServices<Plugin>()));
         // Built-ins in process, plus the installed third-party plugins when AddOpenClawPluginRegistry registered the registry.
@@ -49,7 +57,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPluginResolver>(sp => sp.GetRequiredService<CompositePluginResolver>());
         services.AddSingleton<IPluginCatalog>(sp => sp.GetRequiredService<CompositePluginResolver>());
         services.TryAddSingleton<ICredentialProvider>(sp => new ConfiguredCredentialProvider(sp.GetRequiredService<IConfiguration>()));
+        // Before the runtime: the coordinator's fast path must know the paused queues before it hands out a step.
+        services.AddSingleton<Scheduling.QueuePauseSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<Scheduling.QueuePauseSync>());
         services.AddHostedService<RuntimeHostedService>();
+        services.AddHostedService<ExecutionChangeRelay>();
         return services;
     }
 }

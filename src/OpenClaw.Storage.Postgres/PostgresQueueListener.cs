@@ -19,7 +19,7 @@ namespace OpenClaw.Storage.Postgres;
 /// while it was away are lost, so subscribers should look at the queue once. It does the same after the first connect.
 /// <para>Start it with <see cref="StartAsync"/> (the DI registration does so with the host); stop or dispose it to close the connection.</para>
 /// </remarks>
-public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal
+public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal, ISchedulerSignal, IExecutionChangeSignal
 {
     private readonly PostgresDatabase _database;
     private readonly ILogger _logger;
@@ -57,6 +57,21 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
     /// when unknown, as after a reconnect). Raised on the listener's own thread: handlers must be quick and must not block.
     /// </summary>
     public event Action<DateTimeOffset>? TaskQueued;
+
+    /// <inheritdoc />
+    public event Action<string>? Changed;
+
+    /// <summary>
+    /// An execution changed (its id), when <see cref="PostgresStorageOptions.ListenForExecutionChanges"/> is set;
+    /// <see cref="Guid.Empty"/> after a (re)connect, when changes may have been missed. Raised on the listener's thread.
+    /// </summary>
+    public event Action<Guid>? ExecutionChanged;
+
+    /// <summary>
+    /// A cache key another node (or this one) invalidated, when <see cref="PostgresStorageOptions.ListenForCacheInvalidations"/>
+    /// is set; <c>*</c> after a (re)connect, when invalidations may have been missed. Raised on the listener's thread.
+    /// </summary>
+    public event Action<string>? CacheKeyInvalidated;
 
     /// <summary>Whether <c>LISTEN</c> is active on a live connection right now.</summary>
     public bool IsListening { get; private set; }
@@ -144,7 +159,12 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
             {
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresExecutionStore.NotificationChannel};", connection))
+                // Schedule and queue-pause changes matter to every listening node (dispatchers and cron schedulers).
+                var channels = (options.ListenForTasks || !options.Listens ? $"LISTEN {PostgresExecutionStore.NotificationChannel};" : "")
+                    + $"LISTEN {PostgresQueueStore.SchedulerChannel};"
+                    + (options.ListenForExecutionChanges ? $"LISTEN {PostgresExecutionStore.ExecutionChannel};" : "")
+                    + (options.ListenForCacheInvalidations ? $"LISTEN {PostgresCacheInvalidationBus.Channel};" : "");
+                await using (var listen = new NpgsqlCommand(channels, connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
@@ -157,6 +177,9 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
                 // Whatever was queued while nobody listened: subscribers look at the queue once.
                 Raise(DateTimeOffset.MinValue);
+                RaiseChanged("reconnect");
+                if (options.ListenForExecutionChanges) RaiseExecutionChanged(Guid.Empty);
+                if (options.ListenForCacheInvalidations) RaiseCacheKeyInvalidated("*");
 
                 while (true)
                 {
@@ -195,10 +218,40 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
+        if (e.Channel == PostgresQueueStore.SchedulerChannel)
+        {
+            RaiseChanged(e.Payload);
+            return;
+        }
+
+        if (e.Channel == PostgresCacheInvalidationBus.Channel)
+        {
+            RaiseCacheKeyInvalidated(e.Payload);
+            return;
+        }
+
+        if (e.Channel == PostgresExecutionStore.ExecutionChannel)
+        {
+            if (Guid.TryParse(e.Payload, out var executionId)) RaiseExecutionChanged(executionId);
+            return;
+        }
+
         var due = long.TryParse(e.Payload, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.MinValue;
         Raise(due);
+    }
+
+    private void RaiseChanged(string what)
+    {
+        try
+        {
+            Changed?.Invoke(what);
+        }
+        catch (Exception ex)
+        {
+            LogSubscriberFailed(ex);
+        }
     }
 
     private void Raise(DateTimeOffset due)
@@ -218,6 +271,22 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
         catch (Exception ex)
         {
             // A faulty subscriber must not cost the others their wake-ups.
+            LogSubscriberFailed(ex);
+        }
+    }
+
+    private void RaiseExecutionChanged(Guid executionId) => RaiseSafely(ExecutionChanged, executionId);
+
+    private void RaiseCacheKeyInvalidated(string key) => RaiseSafely(CacheKeyInvalidated, key);
+
+    private void RaiseSafely<T>(Action<T>? handlers, T argument)
+    {
+        try
+        {
+            handlers?.Invoke(argument);
+        }
+        catch (Exception ex)
+        {
             LogSubscriberFailed(ex);
         }
     }

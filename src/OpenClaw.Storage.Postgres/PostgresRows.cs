@@ -16,20 +16,21 @@ internal static class PostgresRows
     [
         "id", "tenant_id", "workflow_id", "workflow_version", "status", "inputs", "outputs", "error_message", "vars", "priority",
         "parent_execution_id", "parent_step_key", "\"trigger\"", "created_by", "revision", "created_at", "started_at", "completed_at",
+        "trace_parent",
     ];
 
     public static readonly string[] TaskColumns =
     [
         "id", "execution_id", "tenant_id", "step_key", "step_id", "scope_key", "step_type", "plugin_name", "status", "inputs",
         "outputs", "error_message", "next", "state", "retry_count", "priority", "run_at", "lease_owner", "lease_expires_at",
-        "idempotency_key", "created_at", "started_at", "completed_at",
+        "idempotency_key", "created_at", "started_at", "completed_at", "queue", "gate",
     ];
 
     /// <summary>The attempt record's columns, then <c>tenant_id</c> (written from the execution, not part of the record).</summary>
     public static readonly string[] AttemptColumns =
     [
         "task_id", "execution_id", "attempt", "status", "inputs", "outputs", "error_message", "worker_id", "started_at", "finished_at",
-        "tenant_id",
+        "logs", "tenant_id",
     ];
 
     public static readonly string[] WorkflowColumns =
@@ -100,7 +101,10 @@ internal static class PostgresRows
         Revision: r.GetInt64(14),
         CreatedAt: GetTime(r, 15),
         StartedAt: GetTimeOrNull(r, 16),
-        CompletedAt: GetTimeOrNull(r, 17));
+        CompletedAt: GetTimeOrNull(r, 17))
+    {
+        TraceParent = GetTextOrNull(r, 18),
+    };
 
     public static StepRunRecord ReadTask(NpgsqlDataReader r) => new(
         Id: r.GetGuid(0),
@@ -125,7 +129,11 @@ internal static class PostgresRows
         IdempotencyKey: r.GetString(19),
         CreatedAt: GetTime(r, 20),
         StartedAt: GetTimeOrNull(r, 21),
-        CompletedAt: GetTimeOrNull(r, 22));
+        CompletedAt: GetTimeOrNull(r, 22))
+    {
+        Queue = r.GetString(23),
+        Gate = ConcurrencyGate.Parse(GetTextOrNull(r, 24)),
+    };
 
     public static StepAttemptRecord ReadAttempt(NpgsqlDataReader r) => new(
         TaskId: r.GetGuid(0),
@@ -137,7 +145,8 @@ internal static class PostgresRows
         Error: GetTextOrNull(r, 6),
         WorkerId: GetTextOrNull(r, 7),
         StartedAt: GetTime(r, 8),
-        FinishedAt: GetTime(r, 9));
+        FinishedAt: GetTime(r, 9),
+        Logs: GetJsonOrNull(r, 10));
 
     public static WorkflowRecord ReadWorkflow(NpgsqlDataReader r) => new(
         Id: r.GetString(0),
@@ -150,7 +159,19 @@ internal static class PostgresRows
         Version: r.GetInt32(7),
         OwnerId: GetIdOrNull(r, 8),
         CreatedAt: GetTime(r, 9),
-        UpdatedAt: GetTime(r, 10));
+        UpdatedAt: GetTime(r, 10))
+    {
+        PublishedVersion = r.FieldCount > 11 && !r.IsDBNull(11) ? r.GetInt32(11) : null,
+        Author = r.FieldCount > 12 ? GetTextOrNull(r, 12) : null,
+    };
+
+    /// <summary>
+    /// Selected after <see cref="WorkflowColumns"/> from <c>workflows</c>: the published version and the current version's
+    /// author, read by <see cref="ReadWorkflow"/>.
+    /// </summary>
+    public const string WorkflowExtraColumns =
+        "published_version, (SELECT v.created_by FROM workflow_versions v " +
+        "WHERE v.tenant_id = workflows.tenant_id AND v.workflow_id = workflows.id AND v.version = workflows.version)";
 
     /// <summary>Reads every step of an execution in creation order (the order <see cref="IExecutionStore.LoadAsync"/> returns).</summary>
     public static async Task<List<StepRunRecord>> ReadStepsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid executionId, CancellationToken cancellationToken)

@@ -21,6 +21,21 @@ public sealed class PostgresStorageOptions
     /// <summary>Whether the DI registration starts a <see cref="PostgresQueueListener"/> with the host.</summary>
     public bool ListenForTasks { get; set; } = true;
 
+    /// <summary>
+    /// Whether the listener also follows <c>openclaw_executions</c> and raises
+    /// <see cref="PostgresQueueListener.ExecutionChanged"/> (nodes serving live views of executions run elsewhere).
+    /// </summary>
+    public bool ListenForExecutionChanges { get; set; }
+
+    /// <summary>
+    /// Whether the listener also follows <c>openclaw_cache</c> and raises <see cref="PostgresQueueListener.CacheKeyInvalidated"/>
+    /// (nodes keeping an in-process cache that other nodes invalidate).
+    /// </summary>
+    public bool ListenForCacheInvalidations { get; set; }
+
+    /// <summary>Whether the listener has anything to listen for.</summary>
+    internal bool Listens => ListenForTasks || ListenForExecutionChanges || ListenForCacheInvalidations;
+
     /// <summary>The listener's first wait before reconnecting after its connection dropped; it doubles up to <see cref="ListenerMaxReconnectDelay"/>.</summary>
     public TimeSpan ListenerReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -64,6 +79,8 @@ public sealed class PostgresStorageOptions
         ConnectionString = ConnectionString,
         AutoPrepare = AutoPrepare,
         ListenForTasks = ListenForTasks,
+        ListenForExecutionChanges = ListenForExecutionChanges,
+        ListenForCacheInvalidations = ListenForCacheInvalidations,
         ListenerReconnectDelay = ListenerReconnectDelay,
         ListenerMaxReconnectDelay = ListenerMaxReconnectDelay,
     };

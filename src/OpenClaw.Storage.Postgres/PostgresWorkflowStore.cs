@@ -20,8 +20,8 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
         $"INSERT INTO workflows ({List(WorkflowColumns)}) VALUES ($1, $2, $3, $4, $5::json, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING;";
 
     private const string InsertVersionSql =
-        "INSERT INTO workflow_versions (tenant_id, workflow_id, version, name, description, definition, source, created_at) " +
-        "VALUES ($2, $1, $8, $3, $4, $5::json, $6, $11);";
+        "INSERT INTO workflow_versions (tenant_id, workflow_id, version, name, description, definition, source, created_at, created_by) " +
+        "VALUES ($2, $1, $8, $3, $4, $5::json, $6, $11, $12);";
 
     private const string UpdateSql =
         "UPDATE workflows SET name = $3, description = $4, definition = $5::json, source = $6, status = $7, version = $8, " +
@@ -42,7 +42,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
     public async Task<WorkflowRecord> CreateAsync(WorkflowRecord workflow, CancellationToken cancellationToken = default)
     {
         Validate(workflow);
-        var stored = Truncate(workflow) with { Version = 1 };
+        var stored = Truncate(workflow) with { Version = 1, PublishedVersion = null };
 
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -77,7 +77,8 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
 
         int currentVersion;
         DateTimeOffset createdAt;
-        await using (var select = new NpgsqlCommand("SELECT version, created_at FROM workflows WHERE tenant_id = $1 AND id = $2 FOR UPDATE;", connection, transaction))
+        int? published;
+        await using (var select = new NpgsqlCommand("SELECT version, created_at, published_version FROM workflows WHERE tenant_id = $1 AND id = $2 FOR UPDATE;", connection, transaction))
         {
             select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workflow.TenantId });
             select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workflow.Id });
@@ -89,6 +90,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
 
             currentVersion = reader.GetInt32(0);
             createdAt = GetTime(reader, 1);
+            published = reader.IsDBNull(2) ? null : reader.GetInt32(2);
         }
 
         if (expectedVersion is { } expected && expected != currentVersion)
@@ -97,7 +99,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
                 $"Workflow '{workflow.Id}' is at version {currentVersion}, not {expected}; reload it and apply the change again.");
         }
 
-        var stored = incoming with { Version = currentVersion + 1, CreatedAt = createdAt };
+        var stored = incoming with { Version = currentVersion + 1, CreatedAt = createdAt, PublishedVersion = published };
         await using (var update = new NpgsqlCommand(UpdateSql, connection, transaction))
         {
             Bind(update, stored);
@@ -113,7 +115,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
     public async Task<WorkflowRecord?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {List(WorkflowColumns)} FROM workflows WHERE tenant_id = $1 AND id = $2;", connection);
+        await using var command = new NpgsqlCommand($"SELECT {List(WorkflowColumns)}, {WorkflowExtraColumns} FROM workflows WHERE tenant_id = $1 AND id = $2;", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -129,7 +131,8 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            "SELECT w.id, w.tenant_id, v.name, v.description, v.definition, v.source, w.status, v.version, w.owner_id, w.created_at, v.created_at " +
+            "SELECT w.id, w.tenant_id, v.name, v.description, v.definition, v.source, w.status, v.version, w.owner_id, w.created_at, v.created_at, " +
+            "w.published_version, v.created_by " +
             "FROM workflow_versions v JOIN workflows w ON w.tenant_id = v.tenant_id AND w.id = v.workflow_id " +
             "WHERE v.tenant_id = $1 AND v.workflow_id = $2 AND v.version = $3;",
             connection);
@@ -156,7 +159,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
 
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = connection };
-        var sql = new StringBuilder($"SELECT {List(WorkflowColumns)} FROM workflows WHERE tenant_id = $1");
+        var sql = new StringBuilder($"SELECT {List(WorkflowColumns)}, {WorkflowExtraColumns} FROM workflows WHERE tenant_id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.TenantId });
         if (!string.IsNullOrEmpty(query.Status))
         {
@@ -203,6 +206,53 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    public async Task<WorkflowRecord?> PublishAsync(string tenantId, string id, int version, CancellationToken cancellationToken = default)
+    {
+        await using (var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = new NpgsqlCommand(
+            "UPDATE workflows SET published_version = $3, status = 'published' WHERE tenant_id = $1 AND id = $2 " +
+            "AND EXISTS (SELECT 1 FROM workflow_versions WHERE tenant_id = $1 AND workflow_id = $2 AND version = $3);", connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return null;
+            }
+        }
+
+        return await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<WorkflowVersionRecord>> ListVersionsAsync(
+        string tenantId, string id, int limit = 50, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        var take = KeysetCursor.ClampLimit(limit);
+        var before = VersionCursor.Decode(cursor);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "SELECT workflow_id, tenant_id, version, name, description, created_by, created_at FROM workflow_versions " +
+            "WHERE tenant_id = $1 AND workflow_id = $2 AND version < $3 ORDER BY version DESC LIMIT $4;", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = before });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take + 1 });
+        var items = new List<WorkflowVersionRecord>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(new WorkflowVersionRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), GetTime(reader, 6)));
+            }
+        }
+
+        return VersionCursor.Page(items, take);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Its versions go with it (the foreign key cascades).</remarks>
     public async Task<bool> DeleteAsync(string tenantId, string id, CancellationToken cancellationToken = default)
     {
@@ -217,6 +267,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
     {
         await using var command = new NpgsqlCommand(InsertVersionSql, connection, transaction);
         Bind(command, workflow);
+        command.Parameters.Add(Parameter(workflow.Author, NpgsqlDbType.Text));
         await ExecuteCheckedAsync(command, cancellationToken).ConfigureAwait(false);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenClaw.Core.Caching;
 using OpenClaw.Core.Storage;
 
 namespace OpenClaw.Storage.Postgres;
@@ -35,6 +36,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, PostgresWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, PostgresExecutionQueries>();
         services.TryAddSingleton<IPluginStore, PostgresPluginStore>();
+        services.TryAddSingleton<IIdentityStore, PostgresIdentityStore>();
+        services.TryAddSingleton<IWorkflowShareStore, PostgresWorkflowShareStore>();
+        services.TryAddSingleton<ISecurityLogStore, PostgresSecurityLogStore>();
+        services.TryAddSingleton<ITenantUsageQueries, PostgresTenantUsageQueries>();
+        services.TryAddSingleton<IQueueStore, PostgresQueueStore>();
+        services.TryAddSingleton<IScheduleStore, PostgresScheduleStore>();
         services.TryAddSingleton<ICredentialStore, PostgresCredentialStore>();
         services.TryAddSingleton<ITriggerStore, PostgresTriggerStore>();
         services.TryAddSingleton<INotificationStore, PostgresNotificationStore>();
@@ -42,6 +49,10 @@ public static class ServiceCollectionExtensions
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));
         services.TryAddSingleton<IQueueSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<ISchedulerSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<IExecutionChangeSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<ICacheInvalidationBus>(provider => new PostgresCacheInvalidationBus(
+            provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<PostgresQueueListener>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresDatabaseInitializer>());
         return services;
     }
@@ -53,7 +64,7 @@ internal sealed class PostgresDatabaseInitializer(PostgresDatabase database, Pos
     public Task StartingAsync(CancellationToken cancellationToken) => database.InitializeAsync(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) =>
-        database.Options.ListenForTasks ? listener.StartAsync(cancellationToken) : Task.CompletedTask;
+        database.Options.Listens ? listener.StartAsync(cancellationToken) : Task.CompletedTask;
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -14,20 +14,21 @@ internal static class SqliteRows
     [
         "id", "tenant_id", "workflow_id", "workflow_version", "status", "inputs", "outputs", "error_message", "vars", "priority",
         "parent_execution_id", "parent_step_key", "\"trigger\"", "created_by", "revision", "created_at", "started_at", "completed_at",
+        "trace_parent",
     ];
 
     public static readonly string[] TaskColumns =
     [
         "id", "execution_id", "tenant_id", "step_key", "step_id", "scope_key", "step_type", "plugin_name", "status", "inputs",
         "outputs", "error_message", "next", "state", "retry_count", "priority", "run_at", "lease_owner", "lease_expires_at",
-        "idempotency_key", "created_at", "started_at", "completed_at",
+        "idempotency_key", "created_at", "started_at", "completed_at", "queue", "gate",
     ];
 
     /// <summary>The attempt record's columns, then <c>tenant_id</c> (written from the execution, not part of the record).</summary>
     public static readonly string[] AttemptColumns =
     [
         "task_id", "execution_id", "attempt", "status", "inputs", "outputs", "error_message", "worker_id", "started_at", "finished_at",
-        "tenant_id",
+        "logs", "tenant_id",
     ];
 
     public static readonly string[] WorkflowColumns =
@@ -74,6 +75,7 @@ internal static class SqliteRows
         p[15].Value = Time(e.CreatedAt);
         p[16].Value = Time(e.StartedAt);
         p[17].Value = Time(e.CompletedAt);
+        p[18].Value = Text(e.TraceParent);
     }
 
     public static ExecutionRecord ReadExecution(SqliteDataReader r) => new(
@@ -94,7 +96,10 @@ internal static class SqliteRows
         Revision: r.GetInt64(14),
         CreatedAt: GetTime(r, 15),
         StartedAt: GetTimeOrNull(r, 16),
-        CompletedAt: GetTimeOrNull(r, 17));
+        CompletedAt: GetTimeOrNull(r, 17))
+    {
+        TraceParent = GetTextOrNull(r, 18),
+    };
 
     public static void BindTask(SqliteParameter[] p, StepRunRecord s)
     {
@@ -121,6 +126,8 @@ internal static class SqliteRows
         p[20].Value = Time(s.CreatedAt);
         p[21].Value = Time(s.StartedAt);
         p[22].Value = Time(s.CompletedAt);
+        p[23].Value = s.Queue;
+        p[24].Value = Text(s.Gate?.ToJson());
     }
 
     public static StepRunRecord ReadTask(SqliteDataReader r) => new(
@@ -146,7 +153,11 @@ internal static class SqliteRows
         IdempotencyKey: r.GetString(19),
         CreatedAt: GetTime(r, 20),
         StartedAt: GetTimeOrNull(r, 21),
-        CompletedAt: GetTimeOrNull(r, 22));
+        CompletedAt: GetTimeOrNull(r, 22))
+    {
+        Queue = r.GetString(23),
+        Gate = ConcurrencyGate.Parse(GetTextOrNull(r, 24)),
+    };
 
     public static void BindAttempt(SqliteParameter[] p, StepAttemptRecord a, string tenantId)
     {
@@ -160,7 +171,8 @@ internal static class SqliteRows
         p[7].Value = Text(a.WorkerId);
         p[8].Value = Time(a.StartedAt);
         p[9].Value = Time(a.FinishedAt);
-        p[10].Value = tenantId;
+        p[10].Value = Json(a.Logs);
+        p[11].Value = tenantId;
     }
 
     public static StepAttemptRecord ReadAttempt(SqliteDataReader r) => new(
@@ -173,7 +185,8 @@ internal static class SqliteRows
         Error: GetTextOrNull(r, 6),
         WorkerId: GetTextOrNull(r, 7),
         StartedAt: GetTime(r, 8),
-        FinishedAt: GetTime(r, 9));
+        FinishedAt: GetTime(r, 9),
+        Logs: GetJsonOrNull(r, 10));
 
     public static void BindWorkflow(SqliteParameter[] p, WorkflowRecord w)
     {
@@ -201,5 +214,17 @@ internal static class SqliteRows
         Version: r.GetInt32(7),
         OwnerId: GetIdOrNull(r, 8),
         CreatedAt: GetTime(r, 9),
-        UpdatedAt: GetTime(r, 10));
+        UpdatedAt: GetTime(r, 10))
+    {
+        PublishedVersion = r.FieldCount > 11 && !r.IsDBNull(11) ? r.GetInt32(11) : null,
+        Author = r.FieldCount > 12 ? GetTextOrNull(r, 12) : null,
+    };
+
+    /// <summary>
+    /// Selected after <see cref="WorkflowColumns"/> from <c>workflows</c>: the published version and the current version's
+    /// author, read by <see cref="ReadWorkflow"/>.
+    /// </summary>
+    public const string WorkflowExtraColumns =
+        "published_version, (SELECT v.created_by FROM workflow_versions v " +
+        "WHERE v.tenant_id = workflows.tenant_id AND v.workflow_id = workflows.id AND v.version = workflows.version)";
 }

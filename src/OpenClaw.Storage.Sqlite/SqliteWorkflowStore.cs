@@ -30,7 +30,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     public async Task<WorkflowRecord> CreateAsync(WorkflowRecord workflow, CancellationToken cancellationToken = default)
     {
         Validate(workflow);
-        var stored = Truncate(workflow) with { Version = 1 };
+        var stored = Truncate(workflow) with { Version = 1, PublishedVersion = null };
 
         using var lease = await _database.AcquireWriterAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = lease.Connection.BeginTransaction();
@@ -67,10 +67,11 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
 
         int currentVersion;
         long createdAt;
+        int? published;
         using (var select = connection.CreateCommand())
         {
             select.Transaction = transaction;
-            select.CommandText = "SELECT version, created_at FROM workflows WHERE tenant_id = @tenant AND id = @id;";
+            select.CommandText = "SELECT version, created_at, published_version FROM workflows WHERE tenant_id = @tenant AND id = @id;";
             select.Parameters.AddWithValue("@tenant", workflow.TenantId);
             select.Parameters.AddWithValue("@id", workflow.Id);
             using var reader = select.ExecuteReader();
@@ -81,6 +82,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
 
             currentVersion = reader.GetInt32(0);
             createdAt = reader.GetInt64(1);
+            published = reader.IsDBNull(2) ? null : reader.GetInt32(2);
         }
 
         if (expectedVersion is { } expected && expected != currentVersion)
@@ -89,7 +91,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
                 $"Workflow '{workflow.Id}' is at version {currentVersion}, not {expected}; reload it and apply the change again.");
         }
 
-        var stored = incoming with { Version = currentVersion + 1, CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(createdAt) };
+        var stored = incoming with { Version = currentVersion + 1, CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(createdAt), PublishedVersion = published };
         using (var update = connection.CreateCommand())
         {
             update.Transaction = transaction;
@@ -110,7 +112,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     {
         using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
         using var command = lease.Connection.CreateCommand();
-        command.CommandText = $"SELECT {List(WorkflowColumns)} FROM workflows WHERE tenant_id = @tenant AND id = @id;";
+        command.CommandText = $"SELECT {List(WorkflowColumns)}, {WorkflowExtraColumns} FROM workflows WHERE tenant_id = @tenant AND id = @id;";
         command.Parameters.AddWithValue("@tenant", tenantId);
         command.Parameters.AddWithValue("@id", id);
         using var reader = command.ExecuteReader();
@@ -127,7 +129,8 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
         using var command = lease.Connection.CreateCommand();
         command.CommandText =
-            "SELECT w.id, w.tenant_id, v.name, v.description, v.definition, v.source, w.status, v.version, w.owner_id, w.created_at, v.created_at " +
+            "SELECT w.id, w.tenant_id, v.name, v.description, v.definition, v.source, w.status, v.version, w.owner_id, w.created_at, v.created_at, " +
+            "w.published_version, v.created_by " +
             "FROM workflow_versions v JOIN workflows w ON w.tenant_id = v.tenant_id AND w.id = v.workflow_id " +
             "WHERE v.tenant_id = @tenant AND v.workflow_id = @id AND v.version = @version;";
         command.Parameters.AddWithValue("@tenant", tenantId);
@@ -151,7 +154,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
 
         using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
         using var command = lease.Connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {List(WorkflowColumns)} FROM workflows WHERE tenant_id = @tenant");
+        var sql = new StringBuilder($"SELECT {List(WorkflowColumns)}, {WorkflowExtraColumns} FROM workflows WHERE tenant_id = @tenant");
         command.Parameters.AddWithValue("@tenant", query.TenantId);
         if (!string.IsNullOrEmpty(query.Status))
         {
@@ -198,6 +201,55 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    public async Task<WorkflowRecord?> PublishAsync(string tenantId, string id, int version, CancellationToken cancellationToken = default)
+    {
+        using (var lease = await _database.AcquireWriterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using var command = lease.Connection.CreateCommand();
+            command.CommandText =
+                "UPDATE workflows SET published_version = @version, status = 'published' WHERE tenant_id = @tenant AND id = @id " +
+                "AND EXISTS (SELECT 1 FROM workflow_versions WHERE tenant_id = @tenant AND workflow_id = @id AND version = @version);";
+            command.Parameters.AddWithValue("@tenant", tenantId);
+            command.Parameters.AddWithValue("@id", id);
+            command.Parameters.AddWithValue("@version", version);
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return null;
+            }
+        }
+
+        return await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Page<WorkflowVersionRecord>> ListVersionsAsync(
+        string tenantId, string id, int limit = 50, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        var take = KeysetCursor.ClampLimit(limit);
+        var before = VersionCursor.Decode(cursor);
+        using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
+        using var command = lease.Connection.CreateCommand();
+        command.CommandText =
+            "SELECT workflow_id, tenant_id, version, name, description, created_by, created_at FROM workflow_versions " +
+            "WHERE tenant_id = @tenant AND workflow_id = @id AND version < @before ORDER BY version DESC LIMIT @limit;";
+        command.Parameters.AddWithValue("@tenant", tenantId);
+        command.Parameters.AddWithValue("@id", id);
+        command.Parameters.AddWithValue("@before", before);
+        command.Parameters.AddWithValue("@limit", take + 1);
+        var items = new List<WorkflowVersionRecord>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                items.Add(new WorkflowVersionRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
+                    GetTextOrNull(reader, 4), GetTextOrNull(reader, 5), GetTime(reader, 6)));
+            }
+        }
+
+        return VersionCursor.Page(items, take);
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string tenantId, string id, CancellationToken cancellationToken = default)
     {
         using var lease = await _database.AcquireWriterAsync(cancellationToken).ConfigureAwait(false);
@@ -226,8 +278,8 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText =
-            "INSERT INTO workflow_versions (tenant_id, workflow_id, version, name, description, definition, source, created_at) " +
-            "VALUES (@tenant, @id, @version, @name, @description, @definition, @source, @created_at);";
+            "INSERT INTO workflow_versions (tenant_id, workflow_id, version, name, description, definition, source, created_at, created_by) " +
+            "VALUES (@tenant, @id, @version, @name, @description, @definition, @source, @created_at, @created_by);";
         command.Parameters.AddWithValue("@tenant", workflow.TenantId);
         command.Parameters.AddWithValue("@id", workflow.Id);
         command.Parameters.AddWithValue("@version", workflow.Version);
@@ -236,6 +288,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         command.Parameters.AddWithValue("@definition", workflow.Definition);
         command.Parameters.AddWithValue("@source", workflow.Source);
         command.Parameters.AddWithValue("@created_at", Time(workflow.UpdatedAt));
+        command.Parameters.AddWithValue("@created_by", Text(workflow.Author));
         command.ExecuteNonQuery();
     }
 

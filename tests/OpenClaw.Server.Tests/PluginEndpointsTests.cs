@@ -45,7 +45,13 @@ public sealed class PluginEndpointsTests(TestServer server, GreeterPackages pack
         Assert.Empty(greeter.GetProperty("permissions").EnumerateArray());
         Assert.Equal(128, greeter.GetProperty("resources").GetProperty("memory_mb").GetInt32());
         Assert.StartsWith("sha256:", greeter.Str("digest"), StringComparison.Ordinal);
-        Assert.Equal("built-in", (Find(list, "log", "1.0.0") ?? list.GetProperty("plugins").EnumerateArray().First(p => p.Str("name") == "log")).Str("source"));
+        var log = Find(list, "log", "1.0.0") ?? list.GetProperty("plugins").EnumerateArray().First(p => p.Str("name") == "log");
+        Assert.Equal("built-in", log.Str("source"));
+        // The declared schemas, from which the designer builds each step's form.
+        Assert.Equal("string", log.GetProperty("inputs").GetProperty("properties").GetProperty("message").Str("type"));
+        Assert.Equal(["message"], log.GetProperty("inputs").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("object", greeter.GetProperty("inputs").Str("type"));
+        Assert.True(greeter.GetProperty("outputs").TryGetProperty("properties", out _));
 
         var workflowId = Definitions.NewId("greeter");
         using (var created = await _http.PostJsonAsync("api/v2/workflows", PluginPackages.GreeterWorkflowJson(workflowId)))
@@ -190,14 +196,14 @@ public sealed class PluginEndpointsTests(TestServer server, GreeterPackages pack
             StepId = "hello",
         });
 
-        var body = await _http.GetJsonAsync("api/v2/security/events?limit=50");
+        var body = await _http.GetJsonAsync("api/v2/security/events?kind=sandbox_violation&limit=50");
 
-        var mine = body.GetProperty("events").EnumerateArray().Where(e => e.Str("plugin") == plugin).ToList();
+        var mine = body.GetProperty("events").EnumerateArray().Where(e => e.Str("actor") == plugin).ToList();
         Assert.Equal(2, mine.Count);
-        Assert.Equal("timeout", mine[0].Str("kind"));
-        Assert.Equal(executionId, mine[0].GetProperty("execution_id").GetGuid());
-        Assert.Equal("hello", mine[0].Str("step_id"));
-        Assert.Equal("network_denied", mine[1].Str("kind"));
+        Assert.Equal("timeout", mine[0].GetProperty("data").Str("violation"));
+        Assert.Equal(executionId, mine[0].GetProperty("data").GetProperty("execution_id").GetGuid());
+        Assert.Equal("hello", mine[0].GetProperty("data").Str("step_id"));
+        Assert.Equal("network_denied", mine[1].GetProperty("data").Str("violation"));
         Assert.Equal("connect refused", mine[1].Str("detail"));
     }
 }

@@ -52,6 +52,8 @@ public static class WorkflowDefinitionWriter
         WriteMap(writer, "outputs", definition.Outputs);
         WriteMap(writer, "vars", definition.Vars);
         if (definition.OnFailureWorkflow is not null) writer.WriteString("on_failure_workflow", definition.OnFailureWorkflow);
+        if (definition.Queue != WorkflowDefinition.DefaultQueue) writer.WriteString("queue", definition.Queue);
+        if (definition.Concurrency is { } concurrency) writer.WriteNumber("concurrency", concurrency);
         WriteSteps(writer, "steps", definition.Steps);
         writer.WriteEndObject();
     }
@@ -92,6 +94,12 @@ public static class WorkflowDefinitionWriter
         if (step.Timeout != StepDefinition.DefaultTimeout) writer.WriteString("timeout", DurationParser.Format(step.Timeout));
         if (step.Retry != RetryPolicy.Default) WriteRetry(writer, step.Retry);
         WriteMap(writer, "set", step.Set);
+        if (step.Ui is { ValueKind: JsonValueKind.Object } ui)
+        {
+            writer.WritePropertyName("ui");
+            ui.WriteTo(writer);
+        }
+
         writer.WriteEndObject();
     }
 

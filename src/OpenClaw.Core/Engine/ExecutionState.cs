@@ -65,6 +65,24 @@ public sealed class ExecutionState
 
     public DateTimeOffset? CompletedAt { get; internal set; }
 
+    /// <summary>The queue its tasks wait in (the workflow's <c>queue</c>); set by the runtime from the plan.</summary>
+    public string Queue { get; set; } = Definitions.WorkflowDefinition.DefaultQueue;
+
+    /// <summary>The concurrency limits the execution runs under, or null; set by the runtime.</summary>
+    public ConcurrencyGate? Limits { get; set; }
+
+    /// <summary>
+    /// Whether the execution holds its concurrency slot (one of its tasks was claimed). Until then the tasks it queues
+    /// carry <see cref="Limits"/> as their gate, and only the claim may start them.
+    /// </summary>
+    public bool Admitted { get; set; }
+
+    /// <summary>The gate written on tasks queued now.</summary>
+    public ConcurrencyGate? Gate => Admitted ? null : Limits;
+
+    /// <summary>The W3C traceparent its steps continue (see <see cref="ExecutionRecord.TraceParent"/>).</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Whether anything changed since the last <see cref="TakeChange"/>.</summary>
     public bool HasChanges { get; private set; }
 
@@ -73,9 +91,11 @@ public sealed class ExecutionState
     /// <summary>A new execution, not yet stored.</summary>
     public static ExecutionState CreateNew(
         Guid id, string tenantId, string workflowId, int workflowVersion, JsonElement inputs, TaskPriority priority,
-        string trigger, Guid? createdBy, DateTimeOffset now, Guid? parentExecutionId = null, string? parentStepKey = null) =>
+        string trigger, Guid? createdBy, DateTimeOffset now, Guid? parentExecutionId = null, string? parentStepKey = null,
+        string? traceParent = null) =>
         new(id, tenantId, workflowId, workflowVersion)
         {
+            TraceParent = traceParent,
             Status = ExecutionStatus.Pending,
             Inputs = inputs,
             Priority = priority,
@@ -107,6 +127,7 @@ public sealed class ExecutionState
             CreatedAt = e.CreatedAt,
             StartedAt = e.StartedAt,
             CompletedAt = e.CompletedAt,
+            TraceParent = e.TraceParent,
             _storedRevision = e.Revision,
         };
 
@@ -185,7 +206,10 @@ public sealed class ExecutionState
     {
         var expected = _storedRevision;
         Revision = (expected ?? -1) + 1;
-        var change = new ExecutionChange(ToRecord(), expected, _dirty.Select(r => r.ToRecord(this)).ToArray(), _attempts.ToArray());
+        var change = new ExecutionChange(ToRecord(), expected, _dirty.Select(r => r.ToRecord(this)).ToArray(), _attempts.ToArray())
+        {
+            ReleasesSlot = Limits is not null && Status.IsTerminal(),
+        };
         _dirty.Clear();
         _attempts.Clear();
         HasChanges = false;
@@ -198,7 +222,10 @@ public sealed class ExecutionState
     public ExecutionRecord ToRecord() => new(
         Id, TenantId, WorkflowId, WorkflowVersion, Status, Inputs, Outputs, Error,
         JsonSerializer.SerializeToElement(Vars, EngineJson.Options), Priority, ParentExecutionId, ParentStepKey, Trigger, CreatedBy,
-        Revision, CreatedAt, StartedAt, CompletedAt);
+        Revision, CreatedAt, StartedAt, CompletedAt)
+    {
+        TraceParent = TraceParent,
+    };
 
     private ScopeInstance EnsureScope(string key)
     {

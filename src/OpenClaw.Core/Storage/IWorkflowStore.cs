@@ -21,6 +21,17 @@ public interface IWorkflowStore
     /// <summary>Lists workflows, newest first.</summary>
     Task<Page<WorkflowRecord>> ListAsync(WorkflowQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Makes <paramref name="version"/> the published one (<see cref="WorkflowRecord.PublishedVersion"/>) and the
+    /// workflow's status <c>published</c>.
+    /// </summary>
+    /// <returns>The current record after the change, or null when the workflow or that version does not exist.</returns>
+    Task<WorkflowRecord?> PublishAsync(string tenantId, string id, int version, CancellationToken cancellationToken = default);
+
+    /// <summary>The saved versions, newest first; the cursor is the page's last version.</summary>
+    /// <exception cref="ArgumentException">The cursor is not one this store returned.</exception>
+    Task<Page<WorkflowVersionRecord>> ListVersionsAsync(string tenantId, string id, int limit = 50, string? cursor = null, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a workflow and its versions; returns false when there was none.</summary>
     Task<bool> DeleteAsync(string tenantId, string id, CancellationToken cancellationToken = default);
 }

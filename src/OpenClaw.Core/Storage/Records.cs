@@ -18,7 +18,28 @@ public sealed record WorkflowRecord(
     int Version,
     Guid? OwnerId,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The published version: what starts that name no version run. Null until the first publish, when the latest
+    /// version runs. Set by <see cref="IWorkflowStore.PublishAsync"/> only; create and update ignore the value given.
+    /// </summary>
+    public int? PublishedVersion { get; init; }
+
+    /// <summary>Who saved this version (a user, API key or client id), when known.</summary>
+    public string? Author { get; init; }
+}
+
+/// <summary>One saved version of a workflow as the version history lists it (definition omitted).</summary>
+/// <param name="Author">Who saved it, when known.</param>
+public sealed record WorkflowVersionRecord(
+    string WorkflowId,
+    string TenantId,
+    int Version,
+    string Name,
+    string? Description,
+    string? Author,
+    DateTimeOffset CreatedAt);
 
 /// <summary>A workflow execution (the <c>workflow_executions</c> table) with its variables.</summary>
 /// <param name="Revision">Optimistic-concurrency counter: every committed transition increments it.</param>
@@ -43,7 +64,14 @@ public sealed record ExecutionRecord(
     long Revision,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt)
+{
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the trace the execution belongs to (the request or schedule that started it), so
+    /// its steps, wherever and whenever they run, continue that trace. Written when the execution is created.
+    /// </summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>
 /// One step instance (a row of the <c>tasks</c> table): a plugin call, a delay, a condition decision, or a container.
@@ -80,7 +108,17 @@ public sealed record StepRunRecord(
     string IdempotencyKey,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt)
+{
+    /// <summary>The queue the task waits in: its workflow's <c>queue</c>. A paused queue's tasks are not claimed.</summary>
+    public string Queue { get; init; } = "default";
+
+    /// <summary>
+    /// The concurrency limits the task's execution must be admitted under before it runs (set only on tasks queued
+    /// before the execution holds a slot), or null.
+    /// </summary>
+    public ConcurrencyGate? Gate { get; init; }
+}
 
 /// <summary>One attempt of a step (the <c>task_attempts</c> table): the history behind retries.</summary>
 public sealed record StepAttemptRecord(
@@ -93,7 +131,8 @@ public sealed record StepAttemptRecord(
     string? Error,
     string? WorkerId,
     DateTimeOffset StartedAt,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt,
+    JsonElement? Logs = null);
 
 /// <summary>An execution as it is stored: its row and every step instance.</summary>
 public sealed record ExecutionSnapshot(ExecutionRecord Execution, IReadOnlyList<StepRunRecord> Steps);

@@ -185,6 +185,17 @@ public sealed class HttpRequestPlugin : Plugin
                 request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
             if (!spec.HasHeader("User-Agent"))
                 request.Headers.TryAddWithoutValidation("User-Agent", "OpenClaw/1.0");
+            // W3C trace context: the called service continues the step's trace. Set here rather than left to HttpClient's
+            // diagnostics handler, which only propagates when HTTP client tracing is switched on.
+            if (Activity.Current is { } activity && !spec.HasHeader("traceparent"))
+            {
+                DistributedContextPropagator.Current.Inject(activity, request, static (carrier, name, value) =>
+                {
+                    var message = (HttpRequestMessage)carrier!;
+                    message.Headers.Remove(name);
+                    message.Headers.TryAddWithoutValidation(name, value);
+                });
+            }
             return request;
         }
         catch

@@ -14,6 +14,9 @@ public sealed class ExecutionEventHub
     /// <summary>Whether anyone listens; lets the coordinator skip building events.</summary>
     internal bool HasSubscribers => !_subscriptions.IsEmpty;
 
+    /// <summary>How many subscriptions are open (live streams release theirs when the client goes away).</summary>
+    public int SubscriberCount => _subscriptions.Count;
+
     /// <summary>Subscribes to events of one execution (or of all, with <paramref name="executionId"/> null). Dispose to stop.</summary>
     public Subscription Subscribe(Guid? executionId = null, int capacity = 1024)
     {
@@ -22,11 +25,17 @@ public sealed class ExecutionEventHub
         return subscription;
     }
 
+    /// <summary>Relays a change another process committed (see <see cref="OpenClaw.Core.Storage.IExecutionChangeSignal"/>).</summary>
+    public void PublishChangedElsewhere(Guid executionId)
+    {
+        if (HasSubscribers) Publish(new ExecutionChangedElsewhereEvent(executionId));
+    }
+
     internal void Publish(ExecutionEvent @event)
     {
         foreach (var subscription in _subscriptions.Values)
         {
-            if (subscription.ExecutionId is null || subscription.ExecutionId == @event.ExecutionId)
+            if (subscription.ExecutionId is null || subscription.ExecutionId == @event.ExecutionId || @event.ExecutionId == Guid.Empty)
                 subscription.Writer.TryWrite(@event);
         }
     }

@@ -21,12 +21,17 @@ public sealed class WorkflowPlanCache(IWorkflowStore workflows)
         return Add(record);
     }
 
-    /// <summary>The plan for the current version (or the pinned one), with the record it came from.</summary>
+    /// <summary>
+    /// The plan for the pinned version, or else the one that runs by default: the published version, or the latest
+    /// when the workflow was never published.
+    /// </summary>
     public async ValueTask<WorkflowPlan> GetCurrentAsync(string tenantId, string workflowId, int? version, CancellationToken cancellationToken = default)
     {
         if (version is { } pinned) return await GetAsync(tenantId, workflowId, pinned, cancellationToken).ConfigureAwait(false);
         var record = await workflows.GetAsync(tenantId, workflowId, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkflowNotFoundException(workflowId, null);
+        if (record.PublishedVersion is { } published && published != record.Version)
+            return await GetAsync(tenantId, workflowId, published, cancellationToken).ConfigureAwait(false);
         return _plans.TryGetValue((tenantId, workflowId, record.Version), out var plan) ? plan : Add(record);
     }
 

@@ -22,8 +22,8 @@ public sealed class StepExecutor(
     IPluginResolver plugins, ICredentialProvider credentials, ILoggerFactory loggers, TimeProvider time, SandboxedPluginInvoker? sandbox = null,
     IPluginObjectStore? objectStore = null)
 {
-    /// <summary>The outcome of one attempt: an output or a failure.</summary>
-    public readonly record struct Result(JsonElement? Output, StepFailure? Failure);
+    /// <summary>The outcome of one attempt: an output or a failure, and what the plugin logged.</summary>
+    public readonly record struct Result(JsonElement? Output, StepFailure? Failure, JsonElement? Logs = null);
 
     public async Task<Result> ExecuteAsync(StepRunRecord task, CancellationToken cancellationToken)
     {
@@ -34,13 +34,18 @@ public sealed class StepExecutor(
                 var fired = new JsonObject { ["fired_at"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) };
                 return new Result(JsonSerializer.SerializeToElement(fired), null);
             case "plugin":
-                return await ExecutePluginAsync(task, cancellationToken).ConfigureAwait(false);
+                // Every credential value this attempt resolves is masked in its output, error and log lines before they
+                // leave here; the step's kept log sees the masked lines.
+                var redactor = new SecretRedactor();
+                var recorder = new StepLogRecorder(loggers.CreateLogger("OpenClaw.Plugins." + task.PluginName), time);
+                var result = await ExecutePluginAsync(task, new RedactingLogger(recorder, redactor), redactor, cancellationToken).ConfigureAwait(false);
+                return Redact(result, redactor) with { Logs = recorder.ToJson() };
             default:
                 return new Result(null, new StepFailure($"a '{task.StepType}' step cannot run on a worker", false));
         }
     }
 
-    private async Task<Result> ExecutePluginAsync(StepRunRecord task, CancellationToken cancellationToken)
+    private async Task<Result> ExecutePluginAsync(StepRunRecord task, ILogger logger, SecretRedactor redactor, CancellationToken cancellationToken)
     {
         string? version = task.State is { } state && state.TryGetProperty("plugin_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var binding = plugins.Bind(task.PluginName!, version);
@@ -56,18 +61,15 @@ public sealed class StepExecutor(
         var timeout = task.State is { } s && s.TryGetProperty("timeout_ms", out var t) && t.TryGetInt64(out var ms)
             ? TimeSpan.FromMilliseconds(ms)
             : StepDefinition.DefaultTimeout;
-        if (binding is SandboxedPluginBinding sandboxed) return await ExecuteSandboxedAsync(task, sandboxed, timeout, cancellationToken).ConfigureAwait(false);
+        if (binding is SandboxedPluginBinding sandboxed) return await ExecuteSandboxedAsync(task, sandboxed, logger, redactor, timeout, cancellationToken).ConfigureAwait(false);
         var plugin = ((InProcessPluginBinding)binding).Plugin;
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
-        // Every credential value this attempt resolves is masked in its output, error and log lines before they leave here.
-        var redactor = new SecretRedactor();
-        var logger = new RedactingLogger(loggers.CreateLogger("OpenClaw.Plugins." + plugin.Metadata.Name), redactor);
         var context = new RuntimePluginContext(task.TenantId, task.ExecutionId, task.StepId, task.Attempt, task.IdempotencyKey, logger,
             new RecordingCredentialProvider(credentials, redactor), linked.Token, objectStore);
-        return Redact(await RunInProcessAsync(plugin, inputs, context, task, timeout, timeoutSource, cancellationToken).ConfigureAwait(false), redactor);
+        return await RunInProcessAsync(plugin, inputs, context, task, timeout, timeoutSource, cancellationToken).ConfigureAwait(false);
     }
 
     private static Result Redact(Result result, SecretRedactor redactor) =>
@@ -107,14 +109,13 @@ public sealed class StepExecutor(
     }
 
     /// <summary>Calls a third-party plugin in the sandbox, whose own wall clock enforces the step's timeout.</summary>
-    private async Task<Result> ExecuteSandboxedAsync(StepRunRecord task, SandboxedPluginBinding binding, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<Result> ExecuteSandboxedAsync(
+        StepRunRecord task, SandboxedPluginBinding binding, ILogger logger, SecretRedactor redactor, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (sandbox is null)
             return new Result(null, new StepFailure($"plugin '{binding.Name}' must run in the sandbox, which this worker does not have", false));
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
-        var redactor = new SecretRedactor();
-        var logger = new RedactingLogger(loggers.CreateLogger("OpenClaw.Plugins." + binding.Name), redactor);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });
         var context = new SandboxCallContext
         {
@@ -130,12 +131,12 @@ public sealed class StepExecutor(
             Logger = logger,
         };
         var result = await sandbox.ExecuteAsync(binding.Sandbox, inputs, context, cancellationToken).ConfigureAwait(false);
-        if (result.Succeeded) return Redact(new Result(JsonSerializer.SerializeToElement(result.Output), null), redactor);
+        if (result.Succeeded) return new Result(JsonSerializer.SerializeToElement(result.Output), null);
 
         // The sandbox records a timeout as a violation, but for the workflow it is the step's timeout, retried like any other.
         if (result.Failure.Violation?.Kind == SandboxViolationKind.Timeout)
             return new Result(null, new StepFailure($"timed out after {DurationParser.Format(timeout)}", true));
-        return Redact(new Result(null, new StepFailure(result.Failure.Message, result.Failure.Retryable)), redactor);
+        return new Result(null, new StepFailure(result.Failure.Message, result.Failure.Retryable));
     }
 
     /// <summary>

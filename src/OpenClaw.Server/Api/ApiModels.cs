@@ -5,18 +5,21 @@ using OpenClaw.Core.Storage;
 namespace OpenClaw.Server.Api;
 
 /// <summary>A stored workflow as the API returns it.</summary>
+/// <param name="Version">The latest saved version (what this definition is).</param>
+/// <param name="PublishedVersion">The version starts run when they name none; absent until the first publish (then the latest runs).</param>
 public sealed record WorkflowResponse(
     string Id, string Name, string? Description, string Status, int Version, JsonElement Definition,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int? PublishedVersion)
 {
     public static WorkflowResponse From(WorkflowRecord r) =>
-        new(r.Id, r.Name, r.Description, r.Status, r.Version, JsonDocument.Parse(r.Definition).RootElement.Clone(), r.CreatedAt, r.UpdatedAt);
+        new(r.Id, r.Name, r.Description, r.Status, r.Version, JsonDocument.Parse(r.Definition).RootElement.Clone(), r.CreatedAt, r.UpdatedAt,
+            r.PublishedVersion);
 }
 
 /// <summary>A page of workflows (definitions omitted).</summary>
-public sealed record WorkflowSummary(string Id, string Name, string? Description, string Status, int Version, DateTimeOffset UpdatedAt)
+public sealed record WorkflowSummary(string Id, string Name, string? Description, string Status, int Version, DateTimeOffset UpdatedAt, int? PublishedVersion)
 {
-    public static WorkflowSummary From(WorkflowRecord r) => new(r.Id, r.Name, r.Description, r.Status, r.Version, r.UpdatedAt);
+    public static WorkflowSummary From(WorkflowRecord r) => new(r.Id, r.Name, r.Description, r.Status, r.Version, r.UpdatedAt, r.PublishedVersion);
 }
 
 public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextCursor);
@@ -56,10 +59,12 @@ public sealed record StepResponse(
         new(s.StepKey, s.StepId, s.StepType, s.PluginName, s.Status.ToWire(), s.Attempt, s.Inputs, s.Outputs, s.Error, s.Next, s.RunAt,
             s.CreatedAt, s.StartedAt, s.CompletedAt,
             attempts.OrderBy(a => a.Attempt).Select(a => new AttemptResponse(a.Attempt, a.Status.ToWire(), a.Error, a.WorkerId, a.StartedAt,
-                a.FinishedAt, (a.FinishedAt - a.StartedAt).TotalMilliseconds)).ToList());
+                a.FinishedAt, (a.FinishedAt - a.StartedAt).TotalMilliseconds, a.Logs)).ToList());
 }
 
-public sealed record AttemptResponse(int Attempt, string Status, string? Error, string? Worker, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, double DurationMs);
+/// <param name="Logs">What the plugin logged during the attempt: <c>[{time, level, message}]</c>, bounded.</param>
+public sealed record AttemptResponse(
+    int Attempt, string Status, string? Error, string? Worker, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, double DurationMs, JsonElement? Logs);
 
 /// <summary>The answer of the validate endpoint.</summary>
 public sealed record ValidationResponse(bool Valid, IReadOnlyList<ValidationErrorResponse> Errors);

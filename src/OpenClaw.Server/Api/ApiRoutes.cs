@@ -1,4 +1,6 @@
 using OpenClaw.Server.Integrations;
+using OpenClaw.Server.Scheduling;
+using OpenClaw.Server.Events;
 
 namespace OpenClaw.Server.Api;
 
@@ -16,9 +18,13 @@ public static class ApiRoutes
             api.MapIntegrationEndpoints();
             api
                 .MapWorkflowEndpoints()
+                .MapWorkflowVersionEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
-                .MapMarketplaceEndpoints();
+                .MapMarketplaceEndpoints()
+                .MapSchedulerEndpoints()
+                .MapExecutionEventEndpoints();
+            endpoints.MapGroup($"/api/{version}").MapSecurityEndpoints();
         }
         return endpoints;
     }

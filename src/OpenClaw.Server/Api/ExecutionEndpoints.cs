@@ -20,20 +20,24 @@ internal static class ExecutionEndpoints
     }
 
     private static Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, CancellationToken ct) =>
-        StartWithTriggerAsync(id, request, caller, coordinator, "api", ct);
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, CancellationToken ct) =>
+        StartWithTriggerAsync(id, request, caller, coordinator, limits, audit, "api", ct);
 
     /// <summary>Starts an execution recorded with <paramref name="trigger"/> (<c>api</c>, or <c>manual</c> for <c>/run</c>).</summary>
     internal static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartWithTriggerAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, string trigger, CancellationToken ct)
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, string trigger,
+        CancellationToken ct)
     {
         var (body, errors) = await StartExecutionBodyReader.ReadAsync(request, ct);
         if (errors is not null) return Problems.Invalid("The start request is invalid", errors);
+        if (await limits.CheckExecutionQuotaAsync(request.HttpContext, caller.TenantId, ct) is { } quota) return quota;
         try
         {
             var executionId = await coordinator.StartAsync(
                 new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, trigger), ct);
             var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
+            audit.Describe("execution", executionId.ToString(), "start",
+                after: new { workflow_id = id, version = body.Version, priority = body.Priority?.ToString(), inputs = body.Inputs });
             return TypedResults.Accepted(location, new ExecutionStarted(executionId, "running", location));
         }
         catch (WorkflowNotFoundException ex)
@@ -74,7 +78,7 @@ internal static class ExecutionEndpoints
     }
 
     private static async Task<Results<Accepted<ExecutionResponse>, ProblemHttpResult>> CancelAsync(
-        Guid id, Caller caller, IExecutionQueries queries, ExecutionCoordinator coordinator, CancellationToken ct)
+        Guid id, Caller caller, IExecutionQueries queries, ExecutionCoordinator coordinator, AuditContext audit, CancellationToken ct)
     {
         var detail = await queries.GetAsync(caller.TenantId, id, ct);
         if (detail is null) return Problems.NotFound($"Execution {id} does not exist.");
@@ -84,6 +88,7 @@ internal static class ExecutionEndpoints
         // Read again either way: it may have finished on its own between the first read and the cancel.
         var after = await queries.GetAsync(caller.TenantId, id, ct);
         if (!cancelled) return Problems.Conflict($"Execution {id} has already finished ({after?.Execution.Status.ToWire() ?? "deleted"}).");
+        audit.Describe("execution", id.ToString(), "cancel", new { status = detail.Execution.Status.ToWire() }, new { status = after!.Execution.Status.ToWire() });
         return TypedResults.Accepted((string?)null, ExecutionResponse.From(after!));
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging.Console;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Storage;
 using OpenClaw.Plugins.Sdk;
@@ -10,8 +9,15 @@ using OpenClaw.Runtime.Plugins.Marketplace;
 using OpenClaw.Runtime.Plugins.Registry;
 using OpenClaw.Sandbox;
 using OpenClaw.Server.Integrations;
+using OpenClaw.Server.Caching;
+using OpenClaw.Server.Events;
+using OpenClaw.Server.Health;
 using OpenClaw.Server.Plugins;
+using OpenClaw.Server.Scheduling;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.Observability.Logging;
+using OpenClaw.Server.Observability.Tracing;
+using OpenClaw.Server.OpenApi;
 using OpenClaw.Server.Security;
 using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Sqlite;
@@ -47,6 +53,7 @@ public static class OpenClawComposition
             {
                 pg.ConnectionString = connectionString;
                 pg.ListenForTasks = options.Role is "all" or "worker";
+                pg.ListenForExecutionChanges = options.ServesApi;
             });
         }
         else
@@ -79,6 +86,7 @@ public static class OpenClawComposition
             if (options.Runtime.ReaperInterval is { } reaper) runtime.ReaperInterval = reaper;
             if (options.Runtime.SafetyPollInterval is { } poll) runtime.SafetyPollInterval = poll;
         });
+        builder.AddOpenClawScheduler();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));
         // Large step payloads and the object-storage plugin's objects; a local folder (shared storage for several nodes
@@ -89,15 +97,17 @@ public static class OpenClawComposition
         AddPlugins(builder, options, dataDirectory);
         builder.Services.AddOpenClawIntegrations(builder.Configuration, dataDirectory);
 
-        builder.Services.AddOpenClawSecurity();
+        builder.Services.AddOpenClawSecurity(builder.Configuration);
+        builder.Services.AddOpenClawEvents(builder.Configuration);
+        builder.Services.AddOpenClawOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
-        ConfigureJsonConsoleLogs(builder);
-        builder.Services.AddHealthChecks()
-            .AddCheck<Api.DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<PluginsHealthCheck>("plugins", tags: ["ready"]);
+        builder.AddOpenClawLogging();
+        builder.AddOpenClawTracing();
+        builder.Services.AddOpenClawHealthChecks();
+        builder.Services.AddOpenClawCache(builder.Configuration);
         return builder;
     }
 
@@ -130,21 +140,6 @@ public static class OpenClawComposition
                     throw new InvalidOperationException($"OpenClaw:Marketplace:Servers has '{server}', which is not an http(s) address.");
                 marketplace.Servers.Add(uri);
             }
-        });
-    }
-
-    /// <summary>
-    /// With <c>Logging:Console:FormatterName=json</c> every line is one JSON object; give it a UTC ISO-8601 timestamp and
-    /// the request scope (request id, trace id) unless <c>Logging:Console:FormatterOptions</c> says otherwise.
-    /// </summary>
-    private static void ConfigureJsonConsoleLogs(WebApplicationBuilder builder)
-    {
-        var configured = builder.Configuration.GetSection("Logging:Console:FormatterOptions");
-        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o =>
-        {
-            if (configured["TimestampFormat"] is null) o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-            if (configured["UseUtcTimestamp"] is null) o.UseUtcTimestamp = true;
-            if (configured["IncludeScopes"] is null) o.IncludeScopes = true;
         });
     }
 }

@@ -1,8 +1,10 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
 using OpenClaw.Server.Integrations;
+using OpenClaw.Server.Health;
 using OpenClaw.Server.Observability;
+using OpenClaw.Server.Observability.Logging;
+using OpenClaw.Server.OpenApi;
 using OpenClaw.Server.Security;
 
 namespace OpenClaw.Server.Hosting;
@@ -33,18 +35,24 @@ public static class OpenClawServer
         }
         app.UseOpenClawHttpMetrics();
         app.UseExceptionHandler();
+        if (options.ServesApi) app.UseOpenClawApiDocs();
         app.UseMiddleware<ApiVersioningMiddleware>();
         // Explicitly after versioning: it rewrites unversioned paths, and routing must see the rewritten one.
         app.UseRouting();
         app.UseOpenClawRouteCapture();
+        app.UseOpenClawWebApp();
         app.UseOpenClawSecurity();
         app.UseOpenClawIntegrations();
+        app.UseOpenClawRequestLogging();
         app.UseStatusCodePages();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenClawHealth();
         app.MapOpenClawMetrics();
-        if (options.ServesApi) app.MapOpenClawApi();
+        if (options.ServesApi)
+        {
+            app.MapOpenClawApi();
+            app.MapOpenClawOpenApi();
+        }
         return app;
     }
 }

@@ -55,6 +55,17 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>The all-scopes admin API key every server process starts with (<c>OpenClaw__Auth__BootstrapApiKey</c>).</summary>
+    public const string BootstrapApiKey = "ock_runtime-tests-bootstrap-key-0123456789abcdef";
+
+    /// <summary>A client that authenticates with <see cref="BootstrapApiKey"/>.</summary>
+    public static HttpClient CreateClient(TimeSpan timeout)
+    {
+        var client = new HttpClient { Timeout = timeout };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", BootstrapApiKey);
+        return client;
+    }
+
     /// <summary>The server assembly the test project builds alongside itself (see the csproj's <c>OpenClawServerDll</c>).</summary>
     public static string ServerDll { get; } = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "OpenClawServerDll").Value!;
@@ -75,13 +86,14 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    /// <summary>Starts a server on a free loopback port with <paramref name="environment"/>; <see cref="WaitUntilReadyAsync"/> waits for it.</summary>
-    public static ServerProcess Start(string label, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts a server on a loopback port with <paramref name="environment"/>; <see cref="WaitUntilReadyAsync"/> waits for it.</summary>
+    /// <param name="port">The port to listen on (e.g. a restarted process taking its predecessor's); a free one when null.</param>
+    public static ServerProcess Start(string label, IReadOnlyDictionary<string, string> environment, int? port = null)
     {
         if (!File.Exists(ServerDll))
             throw new FileNotFoundException($"The server is not built at '{ServerDll}'; build tests/OpenClaw.Runtime.Tests (it references the server project).", ServerDll);
 
-        string baseUrl = $"http://127.0.0.1:{FreePort()}";
+        string baseUrl = $"http://127.0.0.1:{port ?? FreePort()}";
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
@@ -93,6 +105,7 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["Urls"] = baseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["OpenClaw__Auth__BootstrapApiKey"] = BootstrapApiKey;
         foreach (var (name, value) in environment) start.Environment[name] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -180,7 +193,8 @@ internal sealed class ServerProcess : IDisposable
         lock (_outputGate) _output.AppendLine(line);
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -16,6 +16,18 @@ public interface IStorageBackend : IAsyncDisposable
 
     IPluginStore Plugins { get; }
 
+    IIdentityStore Identities { get; }
+
+    IWorkflowShareStore Shares { get; }
+
+    ISecurityLogStore SecurityLog { get; }
+
+    ITenantUsageQueries Usage { get; }
+
+    IQueueStore Queues { get; }
+
+    IScheduleStore Schedules { get; }
+
     ICredentialStore Credentials { get; }
 
     ITriggerStore Triggers { get; }

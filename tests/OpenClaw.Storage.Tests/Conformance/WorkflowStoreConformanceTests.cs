@@ -288,4 +288,66 @@ public abstract class WorkflowStoreConformanceTests : StorageConformanceTests
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.ListAsync(new WorkflowQuery("default", Cursor: "not a cursor!")));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.ListAsync(new WorkflowQuery("default", Limit: 0)));
     }
+
+    [Fact]
+    public async Task Publish_SetsThePublishedVersion_AndEditsKeepIt()
+    {
+        var v1 = await Store.CreateAsync(Workflow("pub") with { Author = "alice", PublishedVersion = 7 });
+        Assert.Null(v1.PublishedVersion);
+        var v2 = await Store.UpdateAsync(v1 with { Name = "Second", UpdatedAt = T0.AddMinutes(1), Author = "bob" }, 1);
+
+        var published = await Store.PublishAsync("default", "pub", 1);
+
+        Assert.NotNull(published);
+        Assert.Equal(1, published.PublishedVersion);
+        Assert.Equal("published", published.Status);
+        Assert.Equal(2, published.Version);
+        Assert.Equal("bob", published.Author);
+        Assert.Equal(published, await Store.GetAsync("default", "pub"));
+        var v3 = await Store.UpdateAsync(published with { Name = "Third", UpdatedAt = T0.AddMinutes(2), Author = "carol" }, 2);
+        Assert.Equal(1, v3!.PublishedVersion);
+        Assert.Equal(1, (await Store.GetAsync("default", "pub"))!.PublishedVersion);
+        var listed = Assert.Single((await Store.ListAsync(new WorkflowQuery("default", Search: "pub"))).Items);
+        Assert.Equal(1, listed.PublishedVersion);
+        Assert.Equal("carol", listed.Author);
+        Assert.Equal("alice", (await Store.GetVersionAsync("default", "pub", 1))!.Author);
+        Assert.Equal(3, (await Store.PublishAsync("default", "pub", 3))!.PublishedVersion);
+        Assert.NotNull(v2);
+    }
+
+    [Fact]
+    public async Task Publish_UnknownVersionWorkflowOrTenant_ReturnsNullAndChangesNothing()
+    {
+        await Store.CreateAsync(Workflow("pub2"));
+
+        Assert.Null(await Store.PublishAsync("default", "pub2", 2));
+        Assert.Null(await Store.PublishAsync("default", "missing", 1));
+        Assert.Null(await Store.PublishAsync("other", "pub2", 1));
+
+        var stored = await Store.GetAsync("default", "pub2");
+        Assert.Null(stored!.PublishedVersion);
+        Assert.Equal("draft", stored.Status);
+    }
+
+    [Fact]
+    public async Task ListVersions_NewestFirst_PagedWithAuthorsAndTimes()
+    {
+        var current = await Store.CreateAsync(Workflow("hist") with { Author = "v1-author" });
+        for (var n = 2; n <= 5; n++)
+            current = (await Store.UpdateAsync(current with { Name = $"Name {n}", UpdatedAt = T0.AddMinutes(n), Author = $"v{n}-author" }, n - 1))!;
+
+        var first = await Store.ListVersionsAsync("default", "hist", limit: 3);
+        Assert.Equal([5, 4, 3], first.Items.Select(v => v.Version));
+        Assert.Equal("v5-author", first.Items[0].Author);
+        Assert.Equal("Name 5", first.Items[0].Name);
+        Assert.Equal(T0.AddMinutes(5), first.Items[0].CreatedAt);
+        Assert.NotNull(first.NextCursor);
+        var second = await Store.ListVersionsAsync("default", "hist", limit: 3, cursor: first.NextCursor);
+        Assert.Equal([2, 1], second.Items.Select(v => v.Version));
+        Assert.Equal("v1-author", second.Items[1].Author);
+        Assert.Null(second.NextCursor);
+
+        Assert.Empty((await Store.ListVersionsAsync("other", "hist")).Items);
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.ListVersionsAsync("default", "hist", cursor: "not a cursor!"));
+    }
 }

@@ -18,6 +18,12 @@ public sealed class PostgresBackend : IStorageBackend
         Workflows = new PostgresWorkflowStore(database);
         Queries = new PostgresExecutionQueries(database);
         Plugins = new PostgresPluginStore(database);
+        Identities = new PostgresIdentityStore(database);
+        Shares = new PostgresWorkflowShareStore(database);
+        SecurityLog = new PostgresSecurityLogStore(database);
+        Usage = new PostgresTenantUsageQueries(database);
+        Queues = new PostgresQueueStore(database);
+        Schedules = new PostgresScheduleStore(database);
         Credentials = new PostgresCredentialStore(database);
         Triggers = new PostgresTriggerStore(database);
         Notifications = new PostgresNotificationStore(database);
@@ -34,6 +40,18 @@ public sealed class PostgresBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public IIdentityStore Identities { get; }
+
+    public IWorkflowShareStore Shares { get; }
+
+    public ISecurityLogStore SecurityLog { get; }
+
+    public ITenantUsageQueries Usage { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
 
     public ICredentialStore Credentials { get; }
 
@@ -84,6 +102,30 @@ public sealed class PostgresExecutionQueriesTests : ExecutionQueriesConformanceT
 
 [RequiresPostgres]
 public sealed class PostgresPluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresIdentityStoreTests : IdentityStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresWorkflowShareStoreTests : WorkflowShareStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresSecurityLogStoreTests : SecurityLogStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresSchedulerStoreTests : SchedulerStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }

@@ -17,6 +17,12 @@ public sealed class SqliteBackend : IStorageBackend
         Workflows = new SqliteWorkflowStore(database);
         Queries = new SqliteExecutionQueries(database);
         Plugins = new SqlitePluginStore(database);
+        Identities = new SqliteIdentityStore(database);
+        Shares = new SqliteWorkflowShareStore(database);
+        SecurityLog = new SqliteSecurityLogStore(database);
+        Usage = new SqliteTenantUsageQueries(database);
+        Queues = new SqliteQueueStore(database);
+        Schedules = new SqliteScheduleStore(database);
         Credentials = new SqliteCredentialStore(database);
         Triggers = new SqliteTriggerStore(database);
         Notifications = new SqliteNotificationStore(database);
@@ -31,6 +37,18 @@ public sealed class SqliteBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public IIdentityStore Identities { get; }
+
+    public IWorkflowShareStore Shares { get; }
+
+    public ISecurityLogStore SecurityLog { get; }
+
+    public ITenantUsageQueries Usage { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
 
     public ICredentialStore Credentials { get; }
 
@@ -91,6 +109,26 @@ public sealed class SqliteExecutionQueriesTests : ExecutionQueriesConformanceTes
 }
 
 public sealed class SqlitePluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteIdentityStoreTests : IdentityStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteWorkflowShareStoreTests : WorkflowShareStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteSecurityLogStoreTests : SecurityLogStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteSchedulerStoreTests : SchedulerStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }
