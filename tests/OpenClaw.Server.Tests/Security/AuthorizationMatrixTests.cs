@@ -140,6 +140,31 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("GET /tenants/{id}", _ => At("tenants/default")),
         new("PATCH /tenants/{id}", _ => At("tenants/default", Json("""{"name":"Default"}"""))),
 
+        // Credentials, triggers, webhooks, manual runs, notifications.
+        new("GET /credentials", _ => At("credentials")),
+        new("GET /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}"), Resource: true),
+        new("POST /credentials", _ => At("credentials", Json(() => $$$"""{"name":"mx_{{{Guid.NewGuid():N}}}","type":"bearer","values":{"token":"mx-token"}}"""))),
+        new("PUT /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}", Json("""{"description":"mx"}""")), Resource: true),
+        new("DELETE /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}"), Resource: true),
+        new("POST /credentials/reencrypt", _ => At("credentials/reencrypt")),
+        new("GET /triggers", _ => At("triggers")),
+        new("GET /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}"), Resource: true),
+        new("POST /triggers", f => At("triggers", Json($$"""{"workflow_id":"{{f.WorkflowId}}"}"""))),
+        new("PUT /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}", Json("""{"enabled":true}""")), Resource: true),
+        new("DELETE /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}"), Resource: true),
+        new("POST /triggers/{id:guid}/rotate-path", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}/rotate-path"), Resource: true),
+        new("POST /triggers/{id:guid}/rotate-secret", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}/rotate-secret"), Resource: true),
+        new("POST /workflows/{id}/run", f => At($"workflows/{f.WorkflowId}/run", Json("{}")), Resource: true),
+        new("POST /webhooks/{path}", async f => new Sample($"webhooks/{(await NewTriggerAsync(f)).Path}", Json("{}"))),
+        new("GET /notifications/rules", _ => At("notifications/rules")),
+        new("GET /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}"), Resource: true),
+        new("POST /notifications/rules", _ => At("notifications/rules", Json("""{"name":"mx","events":["execution.failed"],"channel":"in_app"}"""))),
+        new("PUT /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}", Json("""{"enabled":false}""")), Resource: true),
+        new("DELETE /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}"), Resource: true),
+        new("GET /notifications/deliveries", _ => At("notifications/deliveries")),
+        new("GET /notifications/inbox", _ => At("notifications/inbox")),
+        new("POST /notifications/inbox/{id:guid}/read", async f => new Sample($"notifications/inbox/{await NewInboxItemAsync(f)}/read"), Resource: true),
+
         // Audit.
         new("GET /audit", _ => At("audit")),
         new("GET /security/events", _ => At("security/events")),
@@ -335,6 +360,35 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         using var created = await f.Server.Client.PostJsonAsync("api/v2/schedules", $$"""{"workflow_id":"{{f.WorkflowId}}","cron":"0 9 * * *"}""");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static async Task<string> NewCredentialAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/credentials", $$$"""{"name":"mx_{{{Guid.NewGuid():N}}}","type":"bearer","values":{"token":"mx-token"}}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static async Task<(string Id, string Path)> NewTriggerAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/triggers", $$"""{"workflow_id":"{{f.WorkflowId}}"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.ReadJsonAsync();
+        return (body.Str("id"), body.Str("path"));
+    }
+
+    private static async Task<string> NewRuleAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/notifications/rules", """{"name":"mx","events":["execution.failed"],"channel":"in_app"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static async Task<Guid> NewInboxItemAsync(Fixture f)
+    {
+        var item = new InboxItemRecord(Guid.NewGuid(), "default", Guid.NewGuid(), Guid.NewGuid(), "execution.failed", "mx", "{}", DateTimeOffset.UtcNow, null);
+        await f.Server.Services.GetRequiredService<INotificationStore>().AddInboxItemAsync(item);
+        return item.Id;
     }
 
     private static async Task<int> SendAsync(HttpClient client, string method, string url, HttpContent? body)
