@@ -13,7 +13,11 @@ internal static class CliApp
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ServerCommands.CreateWorkflows());
         root.Subcommands.Add(ServerCommands.CreateExecutions());
+        root.Subcommands.Add(LoginCommand.Create());
         root.Subcommands.Add(PluginCommands.Create());
+        root.Subcommands.Add(SchedulerCommands.CreateQueues());
+        root.Subcommands.Add(SchedulerCommands.CreateFailed());
+        root.Subcommands.Add(SchedulerCommands.CreateSchedules());
         return root;
     }
 

@@ -1,7 +1,7 @@
 namespace OpenClaw.Runtime;
 
 /// <summary>An auto-reset wake-up: any number of <see cref="Set"/> calls wake one pending or future <see cref="WaitAsync"/>.</summary>
-internal sealed class AsyncSignal : IDisposable
+public sealed class AsyncSignal : IDisposable
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
 

@@ -58,30 +58,32 @@ internal static class CommitBatch
                u.inputs::json, u.outputs::json, u.error_message,
                CASE WHEN u.next_count = 0 THEN '{}'::text[] ELSE ($25::text[])[u.next_start : u.next_start + u.next_count - 1] END,
                u.state::json, u.retry_count, u.priority, u.run_at, u.lease_owner, u.lease_expires_at, u.idempotency_key,
-               u.created_at, u.started_at, u.completed_at
+               u.created_at, u.started_at, u.completed_at, u.queue, u.gate
         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                     $11::text[], $12::text[], $13::int[], $14::int[], $15::text[], $16::int[], $17::smallint[], $18::timestamptz[], $19::text[],
-                    $20::timestamptz[], $21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[])
+                    $20::timestamptz[], $21::text[], $22::timestamptz[], $23::timestamptz[], $24::timestamptz[], $26::text[], $27::text[])
             AS u (id, execution_id, tenant_id, step_key, step_id, scope_key, step_type, plugin_name, status, inputs, outputs, error_message,
                   next_start, next_count, state, retry_count, priority, run_at, lease_owner, lease_expires_at, idempotency_key,
-                  created_at, started_at, completed_at)
+                  created_at, started_at, completed_at, queue, gate)
         ON CONFLICT (id) DO UPDATE SET
             plugin_name = excluded.plugin_name, status = excluded.status, inputs = excluded.inputs, outputs = excluded.outputs,
             error_message = excluded.error_message, next = excluded.next, state = excluded.state, retry_count = excluded.retry_count,
             priority = excluded.priority, run_at = excluded.run_at, lease_owner = excluded.lease_owner,
-            lease_expires_at = excluded.lease_expires_at, started_at = excluded.started_at, completed_at = excluded.completed_at;
+            lease_expires_at = excluded.lease_expires_at, started_at = excluded.started_at, completed_at = excluded.completed_at,
+            queue = excluded.queue, gate = excluded.gate,
+            discarded_at = CASE WHEN excluded.status = 'failed' THEN tasks.discarded_at END;
         """;
 
     private static readonly string AttemptSql = $"""
         INSERT INTO task_attempts ({List(AttemptColumns)})
         SELECT u.task_id, u.execution_id, u.attempt, u.status, u.inputs::json, u.outputs::json, u.error_message, u.worker_id,
-               u.started_at, u.finished_at, u.tenant_id
+               u.started_at, u.finished_at, u.logs::json, u.tenant_id
         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                    $9::timestamptz[], $10::timestamptz[], $11::text[])
-            AS u (task_id, execution_id, attempt, status, inputs, outputs, error_message, worker_id, started_at, finished_at, tenant_id)
+                    $9::timestamptz[], $10::timestamptz[], $11::text[], $12::text[])
+            AS u (task_id, execution_id, attempt, status, inputs, outputs, error_message, worker_id, started_at, finished_at, logs, tenant_id)
         ON CONFLICT (task_id, attempt) DO UPDATE SET
             status = excluded.status, inputs = excluded.inputs, outputs = excluded.outputs, error_message = excluded.error_message,
-            worker_id = excluded.worker_id, started_at = excluded.started_at, finished_at = excluded.finished_at;
+            worker_id = excluded.worker_id, started_at = excluded.started_at, finished_at = excluded.finished_at, logs = excluded.logs;
         """;
 
     public const string NotifySql = "SELECT openclaw_notify_tasks($1);";
@@ -262,6 +264,8 @@ internal static class CommitBatch
         var createdAt = new DateTime[count];
         var startedAt = new DateTime?[count];
         var completedAt = new DateTime?[count];
+        var queue = new string[count];
+        var gate = new string?[count];
         var next = new List<string>();
         var n = 0;
         foreach (var s in steps)
@@ -295,6 +299,8 @@ internal static class CommitBatch
             createdAt[n] = Utc(s.CreatedAt);
             startedAt[n] = Utc(s.StartedAt);
             completedAt[n] = Utc(s.CompletedAt);
+            queue[n] = s.Queue;
+            gate[n] = s.Gate?.ToJson();
             n++;
         }
 
@@ -325,6 +331,8 @@ internal static class CommitBatch
         p.Add(Array(startedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(completedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(next.ToArray(), NpgsqlDbType.Text));
+        p.Add(Array(queue, NpgsqlDbType.Text));
+        p.Add(Array(gate, NpgsqlDbType.Text));
         batch.BatchCommands.Add(command);
     }
 
@@ -341,6 +349,7 @@ internal static class CommitBatch
         var worker = new string?[count];
         var startedAt = new DateTime[count];
         var finishedAt = new DateTime[count];
+        var logs = new string?[count];
         var tenant = new string[count];
         var n = 0;
         foreach (var (a, tenantId) in attempts)
@@ -355,6 +364,7 @@ internal static class CommitBatch
             worker[n] = a.WorkerId;
             startedAt[n] = Utc(a.StartedAt);
             finishedAt[n] = Utc(a.FinishedAt);
+            logs[n] = Json(a.Logs);
             tenant[n] = tenantId;
             n++;
         }
@@ -371,6 +381,7 @@ internal static class CommitBatch
         p.Add(Array(worker, NpgsqlDbType.Text));
         p.Add(Array(startedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(finishedAt, NpgsqlDbType.TimestampTz));
+        p.Add(Array(logs, NpgsqlDbType.Text));
         p.Add(Array(tenant, NpgsqlDbType.Text));
         batch.BatchCommands.Add(command);
     }

@@ -26,16 +26,17 @@ public sealed class PostgresExecutionStore : IExecutionStore
 
     private const string NotifyExecutionsSql = "SELECT count(*) FROM unnest($1::uuid[]) AS u (id) WHERE openclaw_notify_execution(u.id);";
 
-    // The subquery walks ix_tasks_claim (only queued rows, already in claim order), skips rows another claimer has
-    // locked and stops after $4 rows; MATERIALIZED makes it run exactly once.
+    // The subquery walks ix_tasks_claim (only queued ungated rows, already in claim order), skips rows another claimer
+    // has locked and tasks of paused queues, and stops after $4 rows; MATERIALIZED makes it run exactly once.
     // Each claimed step's execution is announced on ExecutionChannel (live views show the step start).
     private static readonly string ClaimSql = $"""
         WITH picked AS MATERIALIZED (
-            SELECT id FROM tasks
-            WHERE status = 'queued' AND run_at <= $3
+            SELECT id FROM tasks q
+            WHERE status = 'queued' AND gate IS NULL AND run_at <= $3
+              AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.tenant_id = q.tenant_id AND p.queue = q.queue)
             ORDER BY priority DESC, run_at, seq
             LIMIT $4
-            FOR UPDATE SKIP LOCKED),
+            FOR UPDATE OF q SKIP LOCKED),
         claimed AS (
             UPDATE tasks t
             SET status = 'running', lease_owner = $1, lease_expires_at = $2, started_at = COALESCE(t.started_at, $3)
@@ -66,16 +67,22 @@ public sealed class PostgresExecutionStore : IExecutionStore
         """;
 
     // The earliest run_at of each priority is the first entry of that priority's range in ix_tasks_claim: four
-    // one-row index probes, whatever the length of the queue.
+    // one-row index probes, whatever the length of the queue. Gated tasks and paused queues are left out: they may be
+    // due and still not claimable, and a dispatcher told "due now" would claim in a loop; a freed slot or a resumed
+    // queue sends its own wake-up.
     private const string NextDueSql = """
         SELECT min(first.run_at)
         FROM (VALUES (4::smallint), (3::smallint), (2::smallint), (1::smallint)) AS p (priority)
         CROSS JOIN LATERAL (
-            SELECT run_at FROM tasks
-            WHERE status = 'queued' AND priority = p.priority
+            SELECT run_at FROM tasks q
+            WHERE status = 'queued' AND gate IS NULL AND priority = p.priority
+              AND NOT EXISTS (SELECT 1 FROM queue_pauses s WHERE s.tenant_id = q.tenant_id AND s.queue = q.queue)
             ORDER BY run_at, seq
             LIMIT 1) first;
         """;
+
+    // Whether a gated task may be claimable: one probe of ix_tasks_gated, sent with the claim.
+    private const string GatedDueSql = "SELECT EXISTS (SELECT 1 FROM tasks WHERE status = 'queued' AND gate IS NOT NULL AND run_at <= $1);";
 
     private readonly PostgresDatabase _database;
 
@@ -139,6 +146,7 @@ public sealed class PostgresExecutionStore : IExecutionStore
         var changed = new NpgsqlBatchCommand(NotifyExecutionsSql);
         changed.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = changes.Select(c => c.Execution.Id).Distinct().ToArray() });
         batch.BatchCommands.Add(changed);
+        SchedulerStatements.Add(batch, changes);
 
         try
         {
@@ -163,19 +171,34 @@ public sealed class PostgresExecutionStore : IExecutionStore
 
         var expires = now + lease;
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(ClaimSql, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(expires), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+        await using var batch = new NpgsqlBatch(connection);
+        var claim = new NpgsqlBatchCommand(ClaimSql);
+        claim.Parameters.Add(new NpgsqlParameter<string> { TypedValue = owner });
+        claim.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(expires), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+        batch.BatchCommands.Add(claim);
+        var gated = new NpgsqlBatchCommand(GatedDueSql);
+        gated.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        batch.BatchCommands.Add(gated);
 
         var claimed = new List<(StepRunRecord Step, long Seq)>(Math.Min(max, 1024));
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        bool gatedDue;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 claimed.Add((ReadTask(reader), reader.GetInt64(TaskSeqOrdinal)));
             }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            gatedDue = reader.GetBoolean(0);
+        }
+
+        if (gatedDue && claimed.Count < max)
+        {
+            claimed.AddRange(await PostgresGatedClaim.ClaimAsync(connection, owner, max - claimed.Count, now, expires, cancellationToken).ConfigureAwait(false));
         }
 
         // RETURNING gives rows in no particular order; hand them out in queue order.

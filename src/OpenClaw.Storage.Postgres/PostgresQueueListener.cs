@@ -19,7 +19,7 @@ namespace OpenClaw.Storage.Postgres;
 /// while it was away are lost, so subscribers should look at the queue once. It does the same after the first connect.
 /// <para>Start it with <see cref="StartAsync"/> (the DI registration does so with the host); stop or dispose it to close the connection.</para>
 /// </remarks>
-public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal, IExecutionChangeSignal
+public sealed partial class PostgresQueueListener : IHostedService, IAsyncDisposable, IQueueSignal, ISchedulerSignal, IExecutionChangeSignal
 {
     private readonly PostgresDatabase _database;
     private readonly ILogger _logger;
@@ -69,6 +69,8 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
     /// is set; <c>*</c> after a (re)connect, when invalidations may have been missed. Raised on the listener's thread.
     /// </summary>
     public event Action<string>? CacheKeyInvalidated;
+    /// <inheritdoc />
+    public event Action<string>? Changed;
 
     /// <summary>Whether <c>LISTEN</c> is active on a live connection right now.</summary>
     public bool IsListening { get; private set; }
@@ -156,7 +158,7 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
             {
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                var channels = (options.ListenForTasks || !options.Listens ? $"LISTEN {PostgresExecutionStore.NotificationChannel};" : "")
+                var channels = $"LISTEN {PostgresExecutionStore.NotificationChannel}; LISTEN {PostgresQueueStore.SchedulerChannel};"
                     + (options.ListenForExecutionChanges ? $"LISTEN {PostgresExecutionStore.ExecutionChannel};" : "")
                     + (options.ListenForCacheInvalidations ? $"LISTEN {PostgresCacheInvalidationBus.Channel};" : "");
                 await using (var listen = new NpgsqlCommand(channels, connection))
@@ -172,6 +174,7 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
                 // Whatever was queued while nobody listened: subscribers look at the queue once.
                 Raise(DateTimeOffset.MinValue);
+                RaiseChanged("reconnect");
                 if (options.ListenForExecutionChanges) RaiseExecutionChanged(Guid.Empty);
                 if (options.ListenForCacheInvalidations) RaiseCacheKeyInvalidated("*");
 
@@ -224,11 +227,19 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
             return;
         }
 
+        if (e.Channel == PostgresQueueStore.SchedulerChannel)
+        {
+            RaiseChanged(e.Payload);
+            return;
+        }
+
         var due = long.TryParse(e.Payload, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.MinValue;
         Raise(due);
     }
+
+    private void RaiseChanged(string what) => RaiseSafely(Changed, what);
 
     private void Raise(DateTimeOffset due)
     {

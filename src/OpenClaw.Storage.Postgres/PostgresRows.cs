@@ -23,14 +23,14 @@ internal static class PostgresRows
     [
         "id", "execution_id", "tenant_id", "step_key", "step_id", "scope_key", "step_type", "plugin_name", "status", "inputs",
         "outputs", "error_message", "next", "state", "retry_count", "priority", "run_at", "lease_owner", "lease_expires_at",
-        "idempotency_key", "created_at", "started_at", "completed_at",
+        "idempotency_key", "created_at", "started_at", "completed_at", "queue", "gate",
     ];
 
     /// <summary>The attempt record's columns, then <c>tenant_id</c> (written from the execution, not part of the record).</summary>
     public static readonly string[] AttemptColumns =
     [
         "task_id", "execution_id", "attempt", "status", "inputs", "outputs", "error_message", "worker_id", "started_at", "finished_at",
-        "tenant_id",
+        "logs", "tenant_id",
     ];
 
     public static readonly string[] WorkflowColumns =
@@ -129,7 +129,11 @@ internal static class PostgresRows
         IdempotencyKey: r.GetString(19),
         CreatedAt: GetTime(r, 20),
         StartedAt: GetTimeOrNull(r, 21),
-        CompletedAt: GetTimeOrNull(r, 22));
+        CompletedAt: GetTimeOrNull(r, 22))
+    {
+        Queue = r.GetString(23),
+        Gate = ConcurrencyGate.Parse(GetTextOrNull(r, 24)),
+    };
 
     public static StepAttemptRecord ReadAttempt(NpgsqlDataReader r) => new(
         TaskId: r.GetGuid(0),
@@ -141,7 +145,8 @@ internal static class PostgresRows
         Error: GetTextOrNull(r, 6),
         WorkerId: GetTextOrNull(r, 7),
         StartedAt: GetTime(r, 8),
-        FinishedAt: GetTime(r, 9));
+        FinishedAt: GetTime(r, 9),
+        Logs: GetJsonOrNull(r, 10));
 
     public static WorkflowRecord ReadWorkflow(NpgsqlDataReader r) => new(
         Id: r.GetString(0),

@@ -36,6 +36,15 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, PostgresWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, PostgresExecutionQueries>();
         services.TryAddSingleton<IPluginStore, PostgresPluginStore>();
+        services.TryAddSingleton<IIdentityStore, PostgresIdentityStore>();
+        services.TryAddSingleton<IWorkflowShareStore, PostgresWorkflowShareStore>();
+        services.TryAddSingleton<ISecurityLogStore, PostgresSecurityLogStore>();
+        services.TryAddSingleton<ITenantUsageQueries, PostgresTenantUsageQueries>();
+        services.TryAddSingleton<IQueueStore, PostgresQueueStore>();
+        services.TryAddSingleton<IScheduleStore, PostgresScheduleStore>();
+        services.TryAddSingleton<ICredentialStore, PostgresCredentialStore>();
+        services.TryAddSingleton<ITriggerStore, PostgresTriggerStore>();
+        services.TryAddSingleton<INotificationStore, PostgresNotificationStore>();
         services.TryAddSingleton(provider => new PostgresQueueListener(
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));
@@ -43,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IExecutionChangeSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddSingleton<ICacheInvalidationBus>(provider => new PostgresCacheInvalidationBus(
             provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<PostgresQueueListener>()));
+        services.TryAddSingleton<ISchedulerSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresDatabaseInitializer>());
         return services;
     }

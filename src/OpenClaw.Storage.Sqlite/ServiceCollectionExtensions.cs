@@ -33,6 +33,15 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.TryAddSingleton<IExecutionQueries, SqliteExecutionQueries>();
         services.TryAddSingleton<IPluginStore, SqlitePluginStore>();
+        services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
+        services.TryAddSingleton<IWorkflowShareStore, SqliteWorkflowShareStore>();
+        services.TryAddSingleton<ISecurityLogStore, SqliteSecurityLogStore>();
+        services.TryAddSingleton<ITenantUsageQueries, SqliteTenantUsageQueries>();
+        services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
+        services.TryAddSingleton<IScheduleStore, SqliteScheduleStore>();
+        services.TryAddSingleton<ICredentialStore, SqliteCredentialStore>();
+        services.TryAddSingleton<ITriggerStore, SqliteTriggerStore>();
+        services.TryAddSingleton<INotificationStore, SqliteNotificationStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteDatabaseInitializer>());
         return services;
     }

@@ -127,6 +127,8 @@ public sealed class SqliteExecutionStore : IExecutionStore
                     BindAttempt(commands.UpsertAttemptParameters, attempt, execution.TenantId);
                     commands.UpsertAttempt.ExecuteNonQuery();
                 }
+
+                SqliteSchedulerStatements.Apply(lease.Connection, transaction, change);
             }
 
             transaction.Commit();
@@ -164,6 +166,12 @@ public sealed class SqliteExecutionStore : IExecutionStore
             {
                 claimed.Add((ReadTask(reader), reader.GetInt64(TaskSeqOrdinal)));
             }
+        }
+
+        if (claimed.Count < max)
+        {
+            // Under the writer lock: nothing else can take or release a slot meanwhile.
+            claimed.AddRange(SqliteSchedulerStatements.ClaimGated(writer.Connection, owner, max - claimed.Count, now, expires));
         }
 
         // RETURNING gives rows in no particular order; hand them out in queue order.
@@ -241,7 +249,10 @@ public sealed class SqliteExecutionStore : IExecutionStore
     {
         using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
         using var command = lease.Connection.CreateCommand();
-        command.CommandText = "SELECT MIN(run_at) FROM tasks WHERE status = 'queued';";
+        // Gated tasks and paused queues may be due and still not claimable; a dispatcher told "due now" would claim in a
+        // loop. A freed slot or a resumed queue wakes the dispatcher itself.
+        command.CommandText = "SELECT run_at FROM tasks q WHERE status = 'queued' AND gate IS NULL " +
+            "AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.tenant_id = q.tenant_id AND p.queue = q.queue) ORDER BY run_at LIMIT 1;";
         return command.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
@@ -291,18 +302,22 @@ public sealed class SqliteExecutionStore : IExecutionStore
             "ON CONFLICT (id) DO UPDATE SET plugin_name = excluded.plugin_name, status = excluded.status, inputs = excluded.inputs, " +
             "outputs = excluded.outputs, error_message = excluded.error_message, next = excluded.next, state = excluded.state, " +
             "retry_count = excluded.retry_count, priority = excluded.priority, run_at = excluded.run_at, lease_owner = excluded.lease_owner, " +
-            "lease_expires_at = excluded.lease_expires_at, started_at = excluded.started_at, completed_at = excluded.completed_at;";
+            "lease_expires_at = excluded.lease_expires_at, started_at = excluded.started_at, completed_at = excluded.completed_at, " +
+            "queue = excluded.queue, gate = excluded.gate, discarded_at = CASE WHEN excluded.status = 'failed' THEN tasks.discarded_at END;";
 
         private static readonly string UpsertAttemptSql =
             $"INSERT INTO task_attempts ({List(AttemptColumns)}) VALUES ({Placeholders(AttemptColumns.Length)}) " +
             "ON CONFLICT (task_id, attempt) DO UPDATE SET status = excluded.status, inputs = excluded.inputs, outputs = excluded.outputs, " +
-            "error_message = excluded.error_message, worker_id = excluded.worker_id, started_at = excluded.started_at, finished_at = excluded.finished_at;";
+            "error_message = excluded.error_message, worker_id = excluded.worker_id, started_at = excluded.started_at, finished_at = excluded.finished_at, " +
+            "logs = excluded.logs;";
 
         // The subquery walks ix_tasks_claim (only queued rows, already in claim order) and stops after @max rows;
         // seq is the rowid, so the outer lookup is direct.
         private static readonly string ClaimSql =
             "UPDATE tasks SET status = 'running', lease_owner = @owner, lease_expires_at = @expires, started_at = COALESCE(started_at, @now) " +
-            "WHERE seq IN (SELECT seq FROM tasks WHERE status = 'queued' AND run_at <= @now ORDER BY priority DESC, run_at, seq LIMIT @max) " +
+            "WHERE seq IN (SELECT seq FROM tasks q WHERE status = 'queued' AND gate IS NULL AND run_at <= @now " +
+            "AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.tenant_id = q.tenant_id AND p.queue = q.queue) " +
+            "ORDER BY priority DESC, run_at, seq LIMIT @max) " +
             $"RETURNING {List(TaskColumns)}, seq;";
 
         private const string RenewSql =

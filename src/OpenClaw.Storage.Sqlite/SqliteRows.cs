@@ -21,14 +21,14 @@ internal static class SqliteRows
     [
         "id", "execution_id", "tenant_id", "step_key", "step_id", "scope_key", "step_type", "plugin_name", "status", "inputs",
         "outputs", "error_message", "next", "state", "retry_count", "priority", "run_at", "lease_owner", "lease_expires_at",
-        "idempotency_key", "created_at", "started_at", "completed_at",
+        "idempotency_key", "created_at", "started_at", "completed_at", "queue", "gate",
     ];
 
     /// <summary>The attempt record's columns, then <c>tenant_id</c> (written from the execution, not part of the record).</summary>
     public static readonly string[] AttemptColumns =
     [
         "task_id", "execution_id", "attempt", "status", "inputs", "outputs", "error_message", "worker_id", "started_at", "finished_at",
-        "tenant_id",
+        "logs", "tenant_id",
     ];
 
     public static readonly string[] WorkflowColumns =
@@ -126,6 +126,8 @@ internal static class SqliteRows
         p[20].Value = Time(s.CreatedAt);
         p[21].Value = Time(s.StartedAt);
         p[22].Value = Time(s.CompletedAt);
+        p[23].Value = s.Queue;
+        p[24].Value = Text(s.Gate?.ToJson());
     }
 
     public static StepRunRecord ReadTask(SqliteDataReader r) => new(
@@ -151,7 +153,11 @@ internal static class SqliteRows
         IdempotencyKey: r.GetString(19),
         CreatedAt: GetTime(r, 20),
         StartedAt: GetTimeOrNull(r, 21),
-        CompletedAt: GetTimeOrNull(r, 22));
+        CompletedAt: GetTimeOrNull(r, 22))
+    {
+        Queue = r.GetString(23),
+        Gate = ConcurrencyGate.Parse(GetTextOrNull(r, 24)),
+    };
 
     public static void BindAttempt(SqliteParameter[] p, StepAttemptRecord a, string tenantId)
     {
@@ -165,7 +171,8 @@ internal static class SqliteRows
         p[7].Value = Text(a.WorkerId);
         p[8].Value = Time(a.StartedAt);
         p[9].Value = Time(a.FinishedAt);
-        p[10].Value = tenantId;
+        p[10].Value = Json(a.Logs);
+        p[11].Value = tenantId;
     }
 
     public static StepAttemptRecord ReadAttempt(SqliteDataReader r) => new(
@@ -178,7 +185,8 @@ internal static class SqliteRows
         Error: GetTextOrNull(r, 6),
         WorkerId: GetTextOrNull(r, 7),
         StartedAt: GetTime(r, 8),
-        FinishedAt: GetTime(r, 9));
+        FinishedAt: GetTime(r, 9),
+        Logs: GetJsonOrNull(r, 10));
 
     public static void BindWorkflow(SqliteParameter[] p, WorkflowRecord w)
     {

@@ -40,7 +40,7 @@ public sealed class ServerCommandsTests(TestServer server) : IClassFixture<TestS
     {
         var id = await CreateWorkflowAsync(Definitions.HelloJson(Definitions.NewId("table"), "Tabled workflow"));
 
-        var result = await CliRunner.RunAsync("workflows", "list", "--server", Url);
+        var result = await CliRunner.RunAsync("workflows", "list", "--server", Url, "--api-key", TestServer.BootstrapApiKey);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var row = Assert.Single(result.Out.Split('\n'), line => line.Contains(id, StringComparison.Ordinal));
@@ -54,7 +54,7 @@ public sealed class ServerCommandsTests(TestServer server) : IClassFixture<TestS
     {
         var id = await CreateWorkflowAsync(Definitions.HelloJson(Definitions.NewId("json")));
 
-        var result = await CliRunner.RunAsync("workflows", "list", "--server", Url, "--json", "--search", id);
+        var result = await CliRunner.RunAsync("workflows", "list", "--server", Url, "--api-key", TestServer.BootstrapApiKey, "--json", "--search", id);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var page = JsonDocument.Parse(result.Out);
@@ -66,7 +66,7 @@ public sealed class ServerCommandsTests(TestServer server) : IClassFixture<TestS
     [Fact]
     public async Task WorkflowsList_ServerFromEnvironmentVariableFormat_AcceptsATrailingPathlessUrl()
     {
-        var result = await CliRunner.RunAsync("workflows", "list", "-s", Url.TrimEnd('/'), "--json");
+        var result = await CliRunner.RunAsync("workflows", "list", "-s", Url.TrimEnd('/'), "--json", "--api-key", TestServer.BootstrapApiKey);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(JsonDocument.Parse(result.Out).RootElement.TryGetProperty("items", out _));
@@ -78,7 +78,7 @@ public sealed class ServerCommandsTests(TestServer server) : IClassFixture<TestS
         var id = await CreateWorkflowAsync(Definitions.HelloJson(Definitions.NewId("exec")));
         var executionId = await RunToEndAsync(id, """{ "inputs": { "who": "Cli" } }""");
 
-        var result = await CliRunner.RunAsync("executions", "get", executionId.ToString(), "--server", Url);
+        var result = await CliRunner.RunAsync("executions", "get", executionId.ToString(), "--server", Url, "--api-key", TestServer.BootstrapApiKey);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"execution {executionId} of {id} v1: succeeded", result.Out);
@@ -93,7 +93,7 @@ public sealed class ServerCommandsTests(TestServer server) : IClassFixture<TestS
         var id = await CreateWorkflowAsync(Definitions.FailingJson(Definitions.NewId("execfail")));
         var executionId = await RunToEndAsync(id);
 
-        var result = await CliRunner.RunAsync("executions", "get", executionId.ToString(), "--server", Url);
+        var result = await CliRunner.RunAsync("executions", "get", executionId.ToString(), "--server", Url, "--api-key", TestServer.BootstrapApiKey);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(": failed", result.Out);
@@ -106,7 +106,7 @@ public sealed class ServerCommandsTests(TestServer server) : IClassFixture<TestS
         var id = await CreateWorkflowAsync(Definitions.HelloJson(Definitions.NewId("execjson")));
         var executionId = await RunToEndAsync(id);
 
-        var result = await CliRunner.RunAsync("executions", "get", executionId.ToString(), "--server", Url, "--json");
+        var result = await CliRunner.RunAsync("executions", "get", executionId.ToString(), "--server", Url, "--api-key", TestServer.BootstrapApiKey, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var execution = JsonDocument.Parse(result.Out);
@@ -120,7 +120,7 @@ public sealed class ServerCommandsTests(TestServer server) : IClassFixture<TestS
     {
         var unknown = Guid.NewGuid();
 
-        var result = await CliRunner.RunAsync("executions", "get", unknown.ToString(), "--server", Url);
+        var result = await CliRunner.RunAsync("executions", "get", unknown.ToString(), "--server", Url, "--api-key", TestServer.BootstrapApiKey);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("404", result.Err);
@@ -130,7 +130,7 @@ public sealed class ServerCommandsTests(TestServer server) : IClassFixture<TestS
     [Fact]
     public async Task ExecutionsGet_IdNotAGuid_Exits2()
     {
-        var result = await CliRunner.RunAsync("executions", "get", "not-a-guid", "--server", Url);
+        var result = await CliRunner.RunAsync("executions", "get", "not-a-guid", "--server", Url, "--api-key", TestServer.BootstrapApiKey);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.StartsWith("error:", result.Err);

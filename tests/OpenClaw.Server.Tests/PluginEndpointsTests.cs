@@ -190,14 +190,14 @@ public sealed class PluginEndpointsTests(TestServer server, GreeterPackages pack
             StepId = "hello",
         });
 
-        var body = await _http.GetJsonAsync("api/v2/security/events?limit=50");
+        var body = await _http.GetJsonAsync("api/v2/security/events?kind=sandbox_violation&limit=50");
 
-        var mine = body.GetProperty("events").EnumerateArray().Where(e => e.Str("plugin") == plugin).ToList();
+        var mine = body.GetProperty("events").EnumerateArray().Where(e => e.Str("actor") == plugin).ToList();
         Assert.Equal(2, mine.Count);
-        Assert.Equal("timeout", mine[0].Str("kind"));
-        Assert.Equal(executionId, mine[0].GetProperty("execution_id").GetGuid());
-        Assert.Equal("hello", mine[0].Str("step_id"));
-        Assert.Equal("network_denied", mine[1].Str("kind"));
+        Assert.Equal("timeout", mine[0].GetProperty("data").Str("violation"));
+        Assert.Equal(executionId, mine[0].GetProperty("data").GetProperty("execution_id").GetGuid());
+        Assert.Equal("hello", mine[0].GetProperty("data").Str("step_id"));
+        Assert.Equal("network_denied", mine[1].GetProperty("data").Str("violation"));
         Assert.Equal("connect refused", mine[1].Str("detail"));
     }
 }

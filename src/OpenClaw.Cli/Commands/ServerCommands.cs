@@ -8,107 +8,38 @@ namespace OpenClaw.Cli.Commands;
 /// <summary>Commands that talk to a running server: <c>workflows list</c>, <c>executions get ID</c>.</summary>
 internal static class ServerCommands
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
-    private static Option<string> ServerOption() => new("--server", "-s")
-    {
-        Description = "The server's base URL (default: $OPENCLAW_SERVER or http://127.0.0.1:5080).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OPENCLAW_SERVER") ?? "http://127.0.0.1:5080",
-    };
-
-    private static Option<bool> JsonOption() => new("--json") { Description = "Print the server's JSON instead of a table." };
+    private static Option<bool> JsonOption() => ServerCall.JsonOption();
 
     public static Command CreateWorkflows()
     {
-        var server = ServerOption();
+        var connection = new ServerConnectionOptions();
         var json = JsonOption();
         var search = new Option<string?>("--search") { Description = "Only workflows whose id or name contains this." };
-        var list = new Command("list", "List the server's workflows.") { server, json, search };
-        list.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, BuildPath("workflows", ("search", parse.GetValue(search))), parse.GetValue(json),
+        var list = new Command("list", "List the server's workflows.") { json, search };
+        connection.AddTo(list);
+        list.SetAction((parse, ct) => CallAsync(connection.GetServer(parse), connection.GetAuth(parse), BuildPath("workflows", ("search", parse.GetValue(search))), parse.GetValue(json),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, RenderWorkflows, ct));
         return new Command("workflows", "Workflows stored on a server.") { list };
     }
 
     public static Command CreateExecutions()
     {
-        var server = ServerOption();
+        var connection = new ServerConnectionOptions();
         var json = JsonOption();
         var id = new Argument<Guid>("id") { Description = "The execution id." };
-        var get = new Command("get", "Show an execution with its step history.") { id, server, json };
-        get.SetAction((parse, ct) => CallAsync(parse.GetValue(server)!, $"executions/{parse.GetValue(id)}", parse.GetValue(json),
+        var get = new Command("get", "Show an execution with its step history.") { id, json };
+        connection.AddTo(get);
+        get.SetAction((parse, ct) => CallAsync(connection.GetServer(parse), connection.GetAuth(parse), $"executions/{parse.GetValue(id)}", parse.GetValue(json),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, RenderExecution, ct));
         return new Command("executions", "Executions on a server.") { get };
     }
 
-    private static string BuildPath(string path, params (string Name, string? Value)[] query)
-    {
-        var parts = query.Where(q => !string.IsNullOrEmpty(q.Value)).Select(q => $"{q.Name}={Uri.EscapeDataString(q.Value!)}").ToList();
-        return parts.Count == 0 ? path : $"{path}?{string.Join('&', parts)}";
-    }
+    private static string BuildPath(string path, params (string Name, string? Value)[] query) => ServerCall.BuildPath(path, query);
 
-    private static async Task<int> CallAsync(
-        string server, string path, bool raw, TextWriter output, TextWriter error, Action<JsonElement, IAnsiConsole> render, CancellationToken ct)
-    {
-        if (!Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
-        {
-            error.WriteLine($"error: --server '{server}' is not an http(s) URL");
-            return ExitCodes.InvalidInput;
-        }
-        using var http = new HttpClient { BaseAddress = new Uri(baseUri, "api/v2/"), Timeout = TimeSpan.FromSeconds(30) };
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.GetAsync(path, ct);
-        }
-        catch (HttpRequestException ex)
-        {
-            error.WriteLine($"error: cannot reach {baseUri}: {ex.Message}");
-            return ExitCodes.InvalidInput;
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            error.WriteLine($"error: {baseUri} did not answer within {http.Timeout.TotalSeconds:0} s");
-            return ExitCodes.InvalidInput;
-        }
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            JsonElement? body = TryParse(text);
-            if (!response.IsSuccessStatusCode)
-            {
-                var detail = body is { ValueKind: JsonValueKind.Object } problem && problem.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String
-                    ? d.GetString()
-                    : response.ReasonPhrase;
-                error.WriteLine($"error: {(int)response.StatusCode} {detail}");
-                return ExitCodes.InvalidInput;
-            }
-            if (body is not { ValueKind: JsonValueKind.Object } json)
-            {
-                error.WriteLine($"error: {baseUri} did not answer with OpenClaw JSON; is --server an OpenClaw server?");
-                return ExitCodes.InvalidInput;
-            }
-            if (raw)
-            {
-                output.WriteLine(JsonSerializer.Serialize(json, Indented));
-                return ExitCodes.Success;
-            }
-            render(json, Consoles.For(output));
-            return ExitCodes.Success;
-        }
-    }
-
-    private static JsonElement? TryParse(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static Task<int> CallAsync(
+        string server, ServerAuth auth, string path, bool raw, TextWriter output, TextWriter error, Action<JsonElement, IAnsiConsole> render,
+        CancellationToken ct) =>
+        ServerCall.SendAsync(server, auth, HttpMethod.Get, path, null, raw, output, error, render, ct);
 
     private static void RenderWorkflows(JsonElement page, IAnsiConsole console)
     {
@@ -126,9 +57,8 @@ internal static class ServerCommands
         foreach (var s in e.GetProperty("steps").EnumerateArray())
             table.AddRow(Markup.Escape(Text(s, "key")), Markup.Escape(Text(s, "type")), Text(s, "status"), Text(s, "attempt"), Markup.Escape(Text(s, "error")));
         console.Write(table);
-        if (e.TryGetProperty("outputs", out var outputs)) console.WriteLine(JsonSerializer.Serialize(outputs, Indented));
+        if (e.TryGetProperty("outputs", out var outputs)) console.WriteLine(JsonSerializer.Serialize(outputs, ServerCall.Indented));
     }
 
-    private static string Text(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText() : "";
+    private static string Text(JsonElement element, string property) => ServerCall.Text(element, property);
 }

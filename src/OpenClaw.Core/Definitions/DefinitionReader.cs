@@ -13,7 +13,7 @@ namespace OpenClaw.Core.Definitions;
 /// </remarks>
 internal sealed partial class DefinitionReader
 {
-    internal static readonly string[] WorkflowKeys = ["id", "name", "description", "version", "inputs", "outputs", "vars", "on_failure_workflow", "steps"];
+    internal static readonly string[] WorkflowKeys = ["id", "name", "description", "version", "inputs", "outputs", "vars", "on_failure_workflow", "queue", "concurrency", "steps"];
     internal static readonly string[] StepKeys = ["id", "type", "name", "config", "next_steps", "on_failure", "timeout", "retry", "set"];
     private static readonly string[] InputKeys = ["name", "type", "required", "default", "description"];
     private static readonly string[] RetryKeys = ["max_retries", "backoff", "base_delay", "max_delay", "jitter"];
@@ -44,6 +44,8 @@ internal sealed partial class DefinitionReader
         var outputs = o.Map("outputs");
         var vars = o.Map("vars");
         string? onFailureWorkflow = o.Identifier("on_failure_workflow", WorkflowId(), WorkflowIdRule);
+        string? queue = o.Identifier("queue", WorkflowId(), WorkflowIdRule, what: "a queue name, e.g. reports");
+        int? concurrency = o.Int("concurrency", minimum: 1);
         var steps = ReadSteps(o, "steps", topLevel: true);
         return new WorkflowDefinition
         {
@@ -55,6 +57,8 @@ internal sealed partial class DefinitionReader
             Outputs = outputs,
             Vars = vars,
             OnFailureWorkflow = onFailureWorkflow,
+            Queue = queue ?? WorkflowDefinition.DefaultQueue,
+            Concurrency = concurrency,
             Steps = steps,
         };
     }

@@ -34,6 +34,18 @@ public sealed record WorkflowDefinition
     /// <summary>A workflow started with the failure details when an execution fails (an "error workflow"), or null.</summary>
     public string? OnFailureWorkflow { get; init; }
 
+    /// <summary>The queue every step of its executions waits in (see <c>docs/scheduler.md</c>); a paused queue is not claimed.</summary>
+    public string Queue { get; init; } = DefaultQueue;
+
+    /// <summary>
+    /// At most this many executions of the workflow (per tenant) run at once; null is unlimited. An execution holds its
+    /// slot from its first claimed step until it finishes, so the others wait in the queue.
+    /// </summary>
+    public int? Concurrency { get; init; }
+
+    /// <summary>The queue of workflows that name none.</summary>
+    public const string DefaultQueue = "default";
+
     /// <summary>Every step in the definition, nested ones included, depth first.</summary>
     public IEnumerable<StepDefinition> AllSteps() => Flatten(Steps);
 

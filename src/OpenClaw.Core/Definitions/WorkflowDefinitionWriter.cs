@@ -52,6 +52,8 @@ public static class WorkflowDefinitionWriter
         WriteMap(writer, "outputs", definition.Outputs);
         WriteMap(writer, "vars", definition.Vars);
         if (definition.OnFailureWorkflow is not null) writer.WriteString("on_failure_workflow", definition.OnFailureWorkflow);
+        if (definition.Queue != WorkflowDefinition.DefaultQueue) writer.WriteString("queue", definition.Queue);
+        if (definition.Concurrency is { } concurrency) writer.WriteNumber("concurrency", concurrency);
         WriteSteps(writer, "steps", definition.Steps);
         writer.WriteEndObject();
     }

@@ -67,6 +67,20 @@ public sealed class ExecutionState
 
     /// <summary>The W3C traceparent its steps continue (see <see cref="ExecutionRecord.TraceParent"/>).</summary>
     public string? TraceParent { get; init; }
+    /// <summary>The queue its tasks wait in (the workflow's <c>queue</c>); set by the runtime from the plan.</summary>
+    public string Queue { get; set; } = Definitions.WorkflowDefinition.DefaultQueue;
+
+    /// <summary>The concurrency limits the execution runs under, or null; set by the runtime.</summary>
+    public ConcurrencyGate? Limits { get; set; }
+
+    /// <summary>
+    /// Whether the execution holds its concurrency slot (one of its tasks was claimed). Until then the tasks it queues
+    /// carry <see cref="Limits"/> as their gate, and only the claim may start them.
+    /// </summary>
+    public bool Admitted { get; set; }
+
+    /// <summary>The gate written on tasks queued now.</summary>
+    public ConcurrencyGate? Gate => Admitted ? null : Limits;
 
     /// <summary>Whether anything changed since the last <see cref="TakeChange"/>.</summary>
     public bool HasChanges { get; private set; }
@@ -191,7 +205,10 @@ public sealed class ExecutionState
     {
         var expected = _storedRevision;
         Revision = (expected ?? -1) + 1;
-        var change = new ExecutionChange(ToRecord(), expected, _dirty.Select(r => r.ToRecord(this)).ToArray(), _attempts.ToArray());
+        var change = new ExecutionChange(ToRecord(), expected, _dirty.Select(r => r.ToRecord(this)).ToArray(), _attempts.ToArray())
+        {
+            ReleasesSlot = Limits is not null && Status.IsTerminal(),
+        };
         _dirty.Clear();
         _attempts.Clear();
         HasChanges = false;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace OpenClaw.Core.Engine;
 
 /// <summary>Why a step attempt failed.</summary>
@@ -6,4 +8,4 @@ namespace OpenClaw.Core.Engine;
 public sealed record StepFailure(string Message, bool Retryable);
 
 /// <summary>Facts about one finished attempt, recorded in its history.</summary>
-public sealed record AttemptInfo(int Attempt, string? WorkerId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt);
+public sealed record AttemptInfo(int Attempt, string? WorkerId, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, JsonElement? Logs = null);

@@ -70,7 +70,11 @@ public sealed class StepRun
     public StepRunRecord ToRecord(ExecutionState execution) => new(
         Id, execution.Id, execution.TenantId, Key, StepId, ScopeKey, StepTypeNames.ToWire(Type), PluginName, Status, Inputs, Output, Error,
         Next, State is null ? null : JsonSerializer.SerializeToElement(State, EngineJson.Options), Attempt, execution.Priority, RunAt,
-        LeaseOwner, LeaseExpiresAt, IdempotencyKey, CreatedAt, StartedAt, CompletedAt);
+        LeaseOwner, LeaseExpiresAt, IdempotencyKey, CreatedAt, StartedAt, CompletedAt)
+    {
+        Queue = execution.Queue,
+        Gate = Status == StepRunStatus.Queued ? execution.Gate : null,
+    };
 
     internal static StepRun FromRecord(StepRunRecord record)
     {

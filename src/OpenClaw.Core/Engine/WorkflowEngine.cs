@@ -59,6 +59,15 @@ public sealed class WorkflowEngine
     public void Cancel(ExecutionState state, WorkflowPlan plan, string reason, TransitionEffects effects) =>
         new Transition(this, state, plan, effects).Cancel(reason);
 
+    /// <summary>
+    /// Resumes a failed or cancelled execution from the steps that stopped it (see <see cref="ExecutionResume"/>),
+    /// optionally replacing the inputs of failed steps (by step key). Returns the new working copy; its change is ready
+    /// to commit and the requeued steps are in <paramref name="effects"/>.
+    /// </summary>
+    /// <exception cref="ExecutionNotResumableException">The execution is not failed or cancelled, or a stopped step cannot run again.</exception>
+    public ExecutionState Resume(ExecutionSnapshot snapshot, WorkflowPlan plan, IReadOnlyDictionary<string, JsonElement>? replacedInputs, TransitionEffects effects) =>
+        ExecutionResume.Apply(snapshot, plan, replacedInputs, Now, effects);
+
     internal DateTimeOffset Now => _time.GetUtcNow();
 
     internal TimeProvider Time => _time;
@@ -97,7 +106,7 @@ public sealed class WorkflowEngine
         {
             if (!TryGetLiveRun(stepKey, attempt.Attempt, out var run)) return;
             state.AddAttempt(new StepAttemptRecord(run.Id, state.Id, attempt.Attempt, StepRunStatus.Succeeded, run.Inputs, output, null,
-                attempt.WorkerId, attempt.StartedAt, attempt.FinishedAt));
+                attempt.WorkerId, attempt.StartedAt, attempt.FinishedAt, attempt.Logs));
             run.StartedAt ??= attempt.StartedAt;
             Succeed(run, output);
         }
@@ -106,7 +115,7 @@ public sealed class WorkflowEngine
         {
             if (!TryGetLiveRun(stepKey, attempt.Attempt, out var run)) return;
             state.AddAttempt(new StepAttemptRecord(run.Id, state.Id, attempt.Attempt, StepRunStatus.Failed, run.Inputs, null, failure.Message,
-                attempt.WorkerId, attempt.StartedAt, attempt.FinishedAt));
+                attempt.WorkerId, attempt.StartedAt, attempt.FinishedAt, attempt.Logs));
             run.StartedAt ??= attempt.StartedAt;
             var retry = plan.Step(run.StepId).Definition.Retry;
             int retriesUsed = run.Attempt - 1;

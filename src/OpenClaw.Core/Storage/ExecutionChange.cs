@@ -13,7 +13,17 @@ public sealed record ExecutionChange(
     ExecutionRecord Execution,
     long? ExpectedRevision,
     IReadOnlyList<StepRunRecord> Steps,
-    IReadOnlyList<StepAttemptRecord> Attempts);
+    IReadOnlyList<StepAttemptRecord> Attempts)
+{
+    /// <summary>A cron fire time this change's new execution claims: the batch commits only if no other scheduler claimed it first.</summary>
+    public ScheduleFire? Fire { get; init; }
+
+    /// <summary>The execution ran under a concurrency limit: when it is terminal, its slot is released in the same transaction.</summary>
+    public bool ReleasesSlot { get; init; }
+}
+
+/// <summary>Fire time <paramref name="DueAt"/> of schedule <paramref name="ScheduleId"/>, moving its next fire time to <paramref name="NextAt"/>.</summary>
+public sealed record ScheduleFire(Guid ScheduleId, DateTimeOffset DueAt, DateTimeOffset? NextAt);
 
 /// <summary>Another writer changed an execution (or a workflow) after it was read; reload it and apply the change again.</summary>
 public sealed class ConcurrencyConflictException : Exception

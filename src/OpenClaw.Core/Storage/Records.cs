@@ -108,7 +108,17 @@ public sealed record StepRunRecord(
     string IdempotencyKey,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt)
+{
+    /// <summary>The queue the task waits in: its workflow's <c>queue</c>. A paused queue's tasks are not claimed.</summary>
+    public string Queue { get; init; } = "default";
+
+    /// <summary>
+    /// The concurrency limits the task's execution must be admitted under before it runs (set only on tasks queued
+    /// before the execution holds a slot), or null.
+    /// </summary>
+    public ConcurrencyGate? Gate { get; init; }
+}
 
 /// <summary>One attempt of a step (the <c>task_attempts</c> table): the history behind retries.</summary>
 public sealed record StepAttemptRecord(
@@ -121,7 +131,8 @@ public sealed record StepAttemptRecord(
     string? Error,
     string? WorkerId,
     DateTimeOffset StartedAt,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt,
+    JsonElement? Logs = null);
 
 /// <summary>An execution as it is stored: its row and every step instance.</summary>
 public sealed record ExecutionSnapshot(ExecutionRecord Execution, IReadOnlyList<StepRunRecord> Steps);

@@ -233,8 +233,10 @@ public sealed partial class DatabaseQueryPlugin : Plugin
             if (inline is not null) throw PluginInputs.Invalid("give either input 'connection' or input 'connection_string', not both");
             var credential = await context.GetCredentialAsync(credentialName, context.CancellationToken).ConfigureAwait(false)
                 ?? throw PluginInputs.Invalid($"credential '{credentialName}' does not exist or is not granted to this step");
-            var provider = DatabaseProvider.Find(credential.Type)
-                ?? throw PluginInputs.Invalid($"credential '{credentialName}' is of type '{credential.Type}'; database-query needs type 'postgres' or 'sqlite'");
+            // A generic 'database' credential names its provider in a field; 'postgres' and 'sqlite' credentials are the provider.
+            var providerText = credential.Type.Equals("database", StringComparison.OrdinalIgnoreCase) ? credential.Values.GetValueOrDefault("provider") ?? "" : credential.Type;
+            var provider = DatabaseProvider.Find(providerText)
+                ?? throw PluginInputs.Invalid($"credential '{credentialName}' is of type '{credential.Type}'; database-query needs type 'postgres' or 'sqlite', or 'database' with a 'provider'");
             var connectionString = credential.Values.GetValueOrDefault("connection_string");
             if (string.IsNullOrWhiteSpace(connectionString)) throw PluginInputs.Invalid($"credential '{credentialName}' has no 'connection_string'");
             return (provider, connectionString);

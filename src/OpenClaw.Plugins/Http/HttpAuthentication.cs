@@ -48,7 +48,7 @@ internal static class HttpAuthentication
 
         switch (type.Trim().ToLowerInvariant())
         {
-            case "basic":
+            case "basic" or "http_basic":
                 var username = Require("username");
                 var password = value("password") ?? "";
                 var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}"));

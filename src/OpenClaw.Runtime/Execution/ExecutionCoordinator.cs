@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Engine;
 using OpenClaw.Core.Storage;
+using OpenClaw.Runtime.Scheduling;
 using OpenClaw.Runtime.Telemetry;
 using OpenClaw.Runtime.Workers;
 
@@ -30,6 +31,8 @@ public sealed partial class ExecutionCoordinator
     private readonly ExecutionContextCache _contexts;
     private readonly RuntimeOptions _options;
     private readonly TimeProvider _time;
+    private readonly QueuePauseState _pauses;
+    private readonly TenantConcurrencyLimits _tenantLimits;
     private readonly ILogger<ExecutionCoordinator> _logger;
     private const int MaxCachedExecutions = 20_000;
 
@@ -38,9 +41,12 @@ public sealed partial class ExecutionCoordinator
 
     public ExecutionCoordinator(
         IExecutionStore store, WorkflowPlanCache plans, WorkflowEngine engine, WorkerPool workers, TaskDispatcher dispatcher,
-        ExecutionEventHub events, ExecutionContextCache contexts, RuntimeOptions options, TimeProvider time, ILogger<ExecutionCoordinator> logger)
+        ExecutionEventHub events, ExecutionContextCache contexts, RuntimeOptions options, TimeProvider time, QueuePauseState pauses,
+        TenantConcurrencyLimits tenantLimits, ILogger<ExecutionCoordinator> logger)
     {
         _contexts = contexts;
+        _pauses = pauses;
+        _tenantLimits = tenantLimits;
         _store = store;
         _plans = plans;
         _engine = engine;
@@ -77,9 +83,23 @@ public sealed partial class ExecutionCoordinator
         // Before the start commits, so the first steps (which may run at once) find it without a database read.
         await _contexts.RememberAsync(id, new ExecutionContextInfo(request.WorkflowId, plan.StoredVersion, traceParent), cancellationToken).ConfigureAwait(false);
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new StartCommand(Create, plan, done));
+        Post(new StartCommand(id, Create, plan, done, request.Fire));
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return id;
+    }
+
+    /// <summary>
+    /// Resumes a failed or cancelled execution from its stopped steps (see <see cref="WorkflowEngine.Resume"/>), in one
+    /// commit: the execution is running again and the steps are queued (as new attempts) when this returns.
+    /// </summary>
+    /// <param name="replacedInputs">New inputs for failed steps, by step key; the others keep theirs.</param>
+    /// <returns>False when the execution does not exist.</returns>
+    /// <exception cref="ExecutionNotResumableException">It is not failed or cancelled, or a stopped step cannot run again.</exception>
+    public async Task<bool> ResumeAsync(Guid executionId, IReadOnlyDictionary<string, JsonElement>? replacedInputs, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new ResumeCommand(executionId, replacedInputs, done));
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancels an execution and everything it started. Returns false when it does not exist or has already finished.</summary>
@@ -152,6 +172,16 @@ public sealed partial class ExecutionCoordinator
                 var changes = PrepareCommit(work);
                 if (changes.Count > 0) await _store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
             }
+            catch (ConcurrencyConflictException conflict) when (LostFire(commands, conflict.ExecutionId) is { } lost)
+            {
+                // A cron fire time another scheduler claimed first: refuse that start at once and commit the rest.
+                Abandon(work);
+                commands.Remove(lost);
+                lost.Fail(new FireAlreadyClaimedException(lost.Fire!));
+                if (commands.Count == 0) return;
+                attempt--;
+                continue;
+            }
             catch (ConcurrencyConflictException conflict) when (attempt < 5)
             {
                 // Another node moved an execution we had cached: forget what this batch did and apply it again from the database.
@@ -183,6 +213,10 @@ public sealed partial class ExecutionCoordinator
         }
     }
 
+    /// <summary>The start of a cron fire whose execution the conflict names: its fire time (or its id) was taken by another scheduler.</summary>
+    private static StartCommand? LostFire(List<Command> commands, Guid executionId) =>
+        commands.OfType<StartCommand>().FirstOrDefault(c => c.Fire is not null && c.Id == executionId);
+
     /// <summary>
     /// Results are applied (committed, or dropped as stale) or failed for good: their tasks' leases need no more
     /// renewing. Until now the lease stayed held, so a result queued behind a slow commit was not rerun elsewhere.
@@ -213,9 +247,12 @@ public sealed partial class ExecutionCoordinator
             {
                 case StartCommand start:
                     // A fresh copy on every try: a batch applied again after a conflict must not build on its first try.
-                    entry = new Entry(start.Create(), start.Plan);
+                    entry = Configure(new Entry(start.Create(), start.Plan) { Fire = start.Fire }, admitted: false);
                     _cache[entry.State.Id] = entry;
                     _engine.Start(entry.State, entry.Plan, effects);
+                    break;
+                case ResumeCommand resume:
+                    entry = await ResumeAsync(resume, effects, cancellationToken).ConfigureAwait(false);
                     break;
                 case StartChildCommand child:
                     entry = await StartChildAsync(child, effects, work, cancellationToken).ConfigureAwait(false);
@@ -226,6 +263,8 @@ public sealed partial class ExecutionCoordinator
                 case StepResultCommand result:
                     entry = await ApplyAsync(result.ExecutionId, work, e =>
                     {
+                        // One of its tasks was claimed, so the execution holds its concurrency slot: later tasks need no gate.
+                        e.State.Admitted = true;
                         if (result.Failure is null)
                             _engine.StepSucceeded(e.State, e.Plan, result.StepKey, result.Output!.Value, result.Attempt, effects);
                         else
@@ -249,7 +288,7 @@ public sealed partial class ExecutionCoordinator
                 continue;
             }
             work.Touched[entry.State.Id] = entry;
-            if (command is StartCommand) work.Results.Add((command, true));
+            if (command is StartCommand or ResumeCommand) work.Results.Add((command, true));
             Collect(entry, effects, work);
         }
     }
@@ -300,7 +339,7 @@ public sealed partial class ExecutionCoordinator
         var state = ExecutionState.CreateNew(command.Start.ChildExecutionId, parent.TenantId, command.Start.WorkflowId, plan!.StoredVersion,
             JsonSerializer.SerializeToElement(inputs), parent.Priority, "subworkflow", parent.CreatedBy, _time.GetUtcNow(),
             parent.Id, command.Start.ParentStepKey, traceParent: parent.TraceParent);
-        var entry = new Entry(state, plan);
+        var entry = Configure(new Entry(state, plan), admitted: false);
         _cache[state.Id] = entry;
         _engine.Start(state, plan, effects);
         return entry;
@@ -347,11 +386,61 @@ public sealed partial class ExecutionCoordinator
         var state = ExecutionState.CreateNew(Guid.CreateVersion7(), failed.TenantId, command.WorkflowId, plan.StoredVersion,
             JsonSerializer.SerializeToElement(inputs), failed.Priority, ErrorWorkflowTrigger, failed.CreatedBy, _time.GetUtcNow(),
             traceParent: failed.TraceParent);
-        var entry = new Entry(state, plan);
+        var entry = Configure(new Entry(state, plan), admitted: false);
         _cache[state.Id] = entry;
         _engine.Start(state, plan, effects);
         return entry;
     }
+
+    /// <summary>
+    /// Loads a failed or cancelled execution afresh and resumes it. A refusal is handed to the caller, not treated as a
+    /// failed event: it says nothing is wrong with the batch.
+    /// </summary>
+    private async Task<Entry?> ResumeAsync(ResumeCommand command, TransitionEffects effects, CancellationToken cancellationToken)
+    {
+        _cache.Remove(command.ExecutionId);
+        var snapshot = await _store.LoadAsync(command.ExecutionId, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null) return null;
+        var e = snapshot.Execution;
+        try
+        {
+            var plan = await _plans.GetAsync(e.TenantId, e.WorkflowId, e.WorkflowVersion, cancellationToken).ConfigureAwait(false);
+            var state = _engine.Resume(snapshot, plan, command.Inputs, effects);
+            var entry = Configure(new Entry(state, plan), admitted: false);
+            _cache[state.Id] = entry;
+            return entry;
+        }
+        catch (Exception ex) when (ex is ExecutionNotResumableException or WorkflowNotFoundException or InvalidDataException)
+        {
+            command.Rejection = ex as ExecutionNotResumableException ?? new ExecutionNotResumableException($"Execution {e.Id} cannot resume: {ex.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Applies the plan's queue and the concurrency limits (the workflow's <c>concurrency</c> and the tenant's) to a
+    /// working copy. Sub-workflow runs are never gated: they run inside their parent's slot, and gating them could
+    /// deadlock parents that hold every slot while waiting for their children.
+    /// </summary>
+    private Entry Configure(Entry entry, bool admitted)
+    {
+        var state = entry.State;
+        state.Queue = entry.Plan.Definition.Queue;
+        int? workflowLimit = entry.Plan.Definition.Concurrency;
+        int? tenantLimit = _tenantLimits.For(state.TenantId);
+        state.Limits = state.ParentExecutionId is not null || (workflowLimit is null && tenantLimit is null)
+            ? null
+            : new ConcurrencyGate(state.WorkflowId, workflowLimit, tenantLimit);
+        state.Admitted = admitted;
+        return entry;
+    }
+
+    /// <summary>
+    /// Whether a loaded execution holds its slot: one of its plugin or delay tasks has been claimed (has started). Containers
+    /// start without a claim and do not count.
+    /// </summary>
+    private static bool HasBeenClaimed(ExecutionSnapshot snapshot) =>
+        snapshot.Steps.Any(s => s.StartedAt is not null && s.StepType is "plugin" or "delay");
 
     /// <summary>The trigger recorded on executions started as error workflows.</summary>
     public const string ErrorWorkflowTrigger = "error-workflow";
@@ -380,7 +469,9 @@ public sealed partial class ExecutionCoordinator
         foreach (var (entry, run) in work.Dispatch)
         {
             if (run.Status != StepRunStatus.Queued) continue;
-            if (run.RunAt <= now && _options.RunWorkers && _workers.TryReserve())
+            // Not for a step that must wait for a concurrency slot or sits in a paused queue: only the claim may start those.
+            if (run.RunAt <= now && _options.RunWorkers && entry.State.Gate is null && !_pauses.IsPaused(entry.State.TenantId, entry.State.Queue)
+                && _workers.TryReserve())
             {
                 entry.State.LeaseLocally(run, _options.NodeId, leaseUntil, now);
                 work.LocalTasks.Add((entry, run));
@@ -394,7 +485,9 @@ public sealed partial class ExecutionCoordinator
         var changes = new List<ExecutionChange>(work.Touched.Count);
         foreach (var entry in work.Touched.Values)
         {
-            if (entry.State.HasChanges) changes.Add(entry.State.TakeChange());
+            if (!entry.State.HasChanges) continue;
+            var change = entry.State.TakeChange();
+            changes.Add(entry.Fire is { } fire ? change with { Fire = fire } : change);
         }
         changes.AddRange(work.Unrunnable.Values);
         work.Changes = changes;
@@ -403,7 +496,11 @@ public sealed partial class ExecutionCoordinator
 
     private void AfterCommit(BatchWork work)
     {
-        foreach (var entry in work.Touched.Values) entry.State.AcceptChange();
+        foreach (var entry in work.Touched.Values)
+        {
+            entry.State.AcceptChange();
+            entry.Fire = null;
+        }
 
         // Publish before handing tasks on: a worker or the dispatcher may write a step's next row (its claim, its
         // result) at once, and watchers must see a step's rows in the order they were written.
@@ -420,6 +517,8 @@ public sealed partial class ExecutionCoordinator
         foreach (var (entry, run) in work.LocalTasks)
             _workers.Enqueue(new ClaimedTask(run.ToRecord(entry.State), _options.NodeId, run.LeaseExpiresAt!.Value));
         if (work.EarliestQueued is { } due) _dispatcher.NotifyQueued(due);
+        // A released concurrency slot may let a gated task run.
+        if (work.Changes.Any(c => c.ReleasesSlot && c.Execution.Status.IsTerminal())) _dispatcher.NotifyQueued(_time.GetUtcNow());
         foreach (var taskId in work.CancelTasks) _workers.Cancel(taskId);
 
         foreach (var (command, result) in work.Results) command.Succeed(result);
@@ -447,7 +546,7 @@ public sealed partial class ExecutionCoordinator
             if (!e.Status.IsTerminal()) FailUnrunnable(snapshot, ex.Message, work);
             return null;
         }
-        var entry = new Entry(ExecutionState.Load(snapshot, plan), plan);
+        var entry = Configure(new Entry(ExecutionState.Load(snapshot, plan), plan), HasBeenClaimed(snapshot));
         if (!entry.State.Status.IsTerminal()) _cache[executionId] = entry;
         return entry;
     }
@@ -490,7 +589,11 @@ public sealed partial class ExecutionCoordinator
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} events failed; applying them one by one")]
     private partial void LogBatchSplit(Exception exception, int count);
 
-    private sealed record Entry(ExecutionState State, WorkflowPlan Plan);
+    private sealed record Entry(ExecutionState State, WorkflowPlan Plan)
+    {
+        /// <summary>The cron fire time a new execution claims in its first commit; cleared once committed.</summary>
+        public ScheduleFire? Fire { get; set; }
+    }
 
     private sealed class BatchWork(List<Command> commands)
     {
@@ -521,7 +624,20 @@ public sealed partial class ExecutionCoordinator
         public virtual void Fail(Exception exception) { }
     }
 
-    private sealed record StartCommand(Func<ExecutionState> Create, WorkflowPlan Plan, TaskCompletionSource<bool> Done) : Command
+    private sealed record ResumeCommand(Guid ExecutionId, IReadOnlyDictionary<string, JsonElement>? Inputs, TaskCompletionSource<bool> Done) : Command
+    {
+        public ExecutionNotResumableException? Rejection { get; set; }
+
+        public override void Succeed(bool result)
+        {
+            if (Rejection is not null) Done.TrySetException(Rejection);
+            else Done.TrySetResult(result);
+        }
+
+        public override void Fail(Exception exception) => Done.TrySetException(exception);
+    }
+
+    private sealed record StartCommand(Guid Id, Func<ExecutionState> Create, WorkflowPlan Plan, TaskCompletionSource<bool> Done, ScheduleFire? Fire) : Command
     {
         public override void Succeed(bool result) => Done.TrySetResult(result);
 

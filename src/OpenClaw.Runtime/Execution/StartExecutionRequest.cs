@@ -16,7 +16,11 @@ public sealed record StartExecutionRequest(
     TaskPriority Priority = TaskPriority.Normal,
     string Trigger = "api",
     Guid? CreatedBy = null,
-    Guid? ExecutionId = null);
+    Guid? ExecutionId = null)
+{
+    /// <summary>The cron fire time this execution claims (trigger <c>cron</c>): it commits only if no other scheduler claimed it first.</summary>
+    public ScheduleFire? Fire { get; init; }
+}
 
 /// <summary>The inputs given to a start request do not match the workflow's declared inputs.</summary>
 public sealed class InputValidationException(IReadOnlyList<DefinitionError> errors)

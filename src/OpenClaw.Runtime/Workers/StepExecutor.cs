@@ -6,6 +6,7 @@ using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Engine;
 using OpenClaw.Core.Storage;
 using OpenClaw.Plugins.Sdk;
+using OpenClaw.Runtime.Credentials;
 using OpenClaw.Runtime.Plugins;
 using OpenClaw.Sandbox;
 
@@ -21,8 +22,8 @@ public sealed class StepExecutor(
     IPluginResolver plugins, ICredentialProvider credentials, ILoggerFactory loggers, TimeProvider time, SandboxedPluginInvoker? sandbox = null,
     IPluginObjectStore? objectStore = null)
 {
-    /// <summary>The outcome of one attempt: an output or a failure.</summary>
-    public readonly record struct Result(JsonElement? Output, StepFailure? Failure);
+    /// <summary>The outcome of one attempt: an output or a failure, and what the plugin logged.</summary>
+    public readonly record struct Result(JsonElement? Output, StepFailure? Failure, JsonElement? Logs = null);
 
     public async Task<Result> ExecuteAsync(StepRunRecord task, CancellationToken cancellationToken)
     {
@@ -33,13 +34,18 @@ public sealed class StepExecutor(
                 var fired = new JsonObject { ["fired_at"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) };
                 return new Result(JsonSerializer.SerializeToElement(fired), null);
             case "plugin":
-                return await ExecutePluginAsync(task, cancellationToken).ConfigureAwait(false);
+                // Every credential value this attempt resolves is masked in its output, error and log lines before they
+                // leave here; the step's kept log sees the masked lines.
+                var redactor = new SecretRedactor();
+                var recorder = new StepLogRecorder(loggers.CreateLogger("OpenClaw.Plugins." + task.PluginName), time);
+                var result = await ExecutePluginAsync(task, new RedactingLogger(recorder, redactor), redactor, cancellationToken).ConfigureAwait(false);
+                return Redact(result, redactor) with { Logs = recorder.ToJson() };
             default:
                 return new Result(null, new StepFailure($"a '{task.StepType}' step cannot run on a worker", false));
         }
     }
 
-    private async Task<Result> ExecutePluginAsync(StepRunRecord task, CancellationToken cancellationToken)
+    private async Task<Result> ExecutePluginAsync(StepRunRecord task, ILogger logger, SecretRedactor redactor, CancellationToken cancellationToken)
     {
         string? version = task.State is { } state && state.TryGetProperty("plugin_version", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var binding = plugins.Bind(task.PluginName!, version);
@@ -55,20 +61,33 @@ public sealed class StepExecutor(
         var timeout = task.State is { } s && s.TryGetProperty("timeout_ms", out var t) && t.TryGetInt64(out var ms)
             ? TimeSpan.FromMilliseconds(ms)
             : StepDefinition.DefaultTimeout;
-        if (binding is SandboxedPluginBinding sandboxed) return await ExecuteSandboxedAsync(task, sandboxed, timeout, cancellationToken).ConfigureAwait(false);
+        if (binding is SandboxedPluginBinding sandboxed) return await ExecuteSandboxedAsync(task, sandboxed, logger, redactor, timeout, cancellationToken).ConfigureAwait(false);
         var plugin = ((InProcessPluginBinding)binding).Plugin;
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
-        var logger = loggers.CreateLogger("OpenClaw.Plugins." + plugin.Metadata.Name);
-        var context = new RuntimePluginContext(task.TenantId, task.ExecutionId, task.StepId, task.Attempt, task.IdempotencyKey, logger, credentials, linked.Token, objectStore);
+        var context = new RuntimePluginContext(task.TenantId, task.ExecutionId, task.StepId, task.Attempt, task.IdempotencyKey, logger,
+            new RecordingCredentialProvider(credentials, redactor), linked.Token, objectStore);
+        return await RunInProcessAsync(plugin, inputs, context, task, timeout, timeoutSource, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Result Redact(Result result, SecretRedactor redactor) =>
+        redactor.IsEmpty ? result : new Result(
+            result.Output is { } output ? redactor.Redact(output) : null,
+            result.Failure is { } failure ? failure with { Message = redactor.Redact(failure.Message) } : null);
+
+    private static async Task<Result> RunInProcessAsync(
+        Plugin plugin, JsonObject inputs, RuntimePluginContext context, StepRunRecord task, TimeSpan timeout, CancellationTokenSource timeoutSource,
+        CancellationToken cancellationToken)
+    {
+        var logger = context.Logger;
         try
         {
             using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });
             // Stop waiting at the timeout or on cancellation even if the plugin ignores its token, so a plugin that
             // hangs cannot hold a worker forever; it was asked to stop and its late result is dropped.
-            var output = await plugin.ExecuteAsync(inputs, context).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            var output = await plugin.ExecuteAsync(inputs, context).AsTask().WaitAsync(context.CancellationToken).ConfigureAwait(false);
             return new Result(JsonSerializer.SerializeToElement(output), null);
         }
         catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -90,13 +109,13 @@ public sealed class StepExecutor(
     }
 
     /// <summary>Calls a third-party plugin in the sandbox, whose own wall clock enforces the step's timeout.</summary>
-    private async Task<Result> ExecuteSandboxedAsync(StepRunRecord task, SandboxedPluginBinding binding, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<Result> ExecuteSandboxedAsync(
+        StepRunRecord task, SandboxedPluginBinding binding, ILogger logger, SecretRedactor redactor, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (sandbox is null)
             return new Result(null, new StepFailure($"plugin '{binding.Name}' must run in the sandbox, which this worker does not have", false));
 
         var inputs = task.Inputs is { ValueKind: JsonValueKind.Object } i ? JsonObject.Create(i)! : new JsonObject();
-        var logger = loggers.CreateLogger("OpenClaw.Plugins." + binding.Name);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["execution_id"] = task.ExecutionId, ["step"] = task.StepKey });
         var context = new SandboxCallContext
         {
@@ -105,7 +124,9 @@ public sealed class StepExecutor(
             Attempt = task.Attempt,
             IdempotencyKey = task.IdempotencyKey,
             Settings = binding.Settings,
-            Credentials = binding.Sandbox.Has(PluginPermissions.Credentials) ? await NamedCredentialsAsync(task.TenantId, inputs, cancellationToken).ConfigureAwait(false) : null,
+            Credentials = binding.Sandbox.Has(PluginPermissions.Credentials)
+                ? await NamedCredentialsAsync(task.TenantId, inputs, new RecordingCredentialProvider(credentials, redactor), cancellationToken).ConfigureAwait(false)
+                : null,
             Timeout = timeout,
             Logger = logger,
         };
@@ -122,7 +143,8 @@ public sealed class StepExecutor(
     /// The credentials a sandboxed step names in its inputs (<c>credential</c>: a name, or <c>credentials</c>: a list of names):
     /// a sandboxed plugin cannot ask for them later, so they are sent with the call.
     /// </summary>
-    private async Task<Dictionary<string, PluginCredential>> NamedCredentialsAsync(string tenantId, JsonObject inputs, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, PluginCredential>> NamedCredentialsAsync(
+        string tenantId, JsonObject inputs, ICredentialProvider credentials, CancellationToken cancellationToken)
     {
         var names = new List<string>();
         if (inputs["credential"] is JsonValue one && one.TryGetValue<string>(out var single)) names.Add(single);

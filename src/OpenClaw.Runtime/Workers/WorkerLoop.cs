@@ -81,7 +81,7 @@ public sealed partial class WorkerLoop(
             pool.Release();
             dispatcher.CapacityFreed();
             if (result is { } r)
-                coordinator.Report(task, r.Output, r.Failure, new AttemptInfo(task.Step.Attempt, options.NodeId, started, time.GetUtcNow()));
+                coordinator.Report(task, r.Output, r.Failure, new AttemptInfo(task.Step.Attempt, options.NodeId, started, time.GetUtcNow(), r.Logs));
             else
                 pool.LetGo(task.Step.Id);
         }

@@ -59,10 +59,12 @@ public sealed record StepResponse(
         new(s.StepKey, s.StepId, s.StepType, s.PluginName, s.Status.ToWire(), s.Attempt, s.Inputs, s.Outputs, s.Error, s.Next, s.RunAt,
             s.CreatedAt, s.StartedAt, s.CompletedAt,
             attempts.OrderBy(a => a.Attempt).Select(a => new AttemptResponse(a.Attempt, a.Status.ToWire(), a.Error, a.WorkerId, a.StartedAt,
-                a.FinishedAt, (a.FinishedAt - a.StartedAt).TotalMilliseconds)).ToList());
+                a.FinishedAt, (a.FinishedAt - a.StartedAt).TotalMilliseconds, a.Logs)).ToList());
 }
 
-public sealed record AttemptResponse(int Attempt, string Status, string? Error, string? Worker, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, double DurationMs);
+/// <param name="Logs">What the plugin logged during the attempt: <c>[{time, level, message}]</c>, bounded.</param>
+public sealed record AttemptResponse(
+    int Attempt, string Status, string? Error, string? Worker, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, double DurationMs, JsonElement? Logs);
 
 /// <summary>The answer of the validate endpoint.</summary>
 public sealed record ValidationResponse(bool Valid, IReadOnlyList<ValidationErrorResponse> Errors);

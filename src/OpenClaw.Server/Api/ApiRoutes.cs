@@ -1,4 +1,6 @@
 using OpenClaw.Server.Events;
+using OpenClaw.Server.Integrations;
+using OpenClaw.Server.Scheduling;
 
 namespace OpenClaw.Server.Api;
 
@@ -12,13 +14,17 @@ public static class ApiRoutes
     {
         foreach (var version in Versions)
         {
-            endpoints.MapGroup($"/api/{version}")
+            var api = endpoints.MapGroup($"/api/{version}");
+            api.MapIntegrationEndpoints();
+            api
                 .MapWorkflowEndpoints()
                 .MapWorkflowVersionEndpoints()
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
                 .MapMarketplaceEndpoints()
-                .MapExecutionEventEndpoints();
+                .MapExecutionEventEndpoints()
+                .MapSchedulerEndpoints();
+            endpoints.MapGroup($"/api/{version}").MapSecurityEndpoints();
         }
         return endpoints;
     }

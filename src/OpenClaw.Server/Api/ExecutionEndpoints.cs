@@ -20,15 +20,18 @@ internal static class ExecutionEndpoints
     }
 
     private static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, CancellationToken ct)
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, CancellationToken ct)
     {
         var (body, errors) = await StartExecutionBodyReader.ReadAsync(request, ct);
         if (errors is not null) return Problems.Invalid("The start request is invalid", errors);
+        if (await limits.CheckExecutionQuotaAsync(request.HttpContext, caller.TenantId, ct) is { } quota) return quota;
         try
         {
             var executionId = await coordinator.StartAsync(
                 new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, "api"), ct);
             var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
+            audit.Describe("execution", executionId.ToString(), "start",
+                after: new { workflow_id = id, version = body.Version, priority = body.Priority?.ToString(), inputs = body.Inputs });
             return TypedResults.Accepted(location, new ExecutionStarted(executionId, "running", location));
         }
         catch (WorkflowNotFoundException ex)
@@ -69,7 +72,7 @@ internal static class ExecutionEndpoints
     }
 
     private static async Task<Results<Accepted<ExecutionResponse>, ProblemHttpResult>> CancelAsync(
-        Guid id, Caller caller, IExecutionQueries queries, ExecutionCoordinator coordinator, CancellationToken ct)
+        Guid id, Caller caller, IExecutionQueries queries, ExecutionCoordinator coordinator, AuditContext audit, CancellationToken ct)
     {
         var detail = await queries.GetAsync(caller.TenantId, id, ct);
         if (detail is null) return Problems.NotFound($"Execution {id} does not exist.");
@@ -79,6 +82,7 @@ internal static class ExecutionEndpoints
         // Read again either way: it may have finished on its own between the first read and the cancel.
         var after = await queries.GetAsync(caller.TenantId, id, ct);
         if (!cancelled) return Problems.Conflict($"Execution {id} has already finished ({after?.Execution.Status.ToWire() ?? "deleted"}).");
+        audit.Describe("execution", id.ToString(), "cancel", new { status = detail.Execution.Status.ToWire() }, new { status = after!.Execution.Status.ToWire() });
         return TypedResults.Accepted((string?)null, ExecutionResponse.From(after!));
     }
 }

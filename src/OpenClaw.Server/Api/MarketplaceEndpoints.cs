@@ -15,8 +15,10 @@ public static class MarketplaceEndpoints
     public static IEndpointRouteBuilder MapMarketplaceEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var marketplace = endpoints.MapGroup("/marketplace/plugins");
-        marketplace.MapGet("/", Search).RequirePermission(Permissions.PluginsRead);
-        marketplace.MapGet("/{name}/{version}/package", Package).RequirePermission(Permissions.PluginsRead);
+        // The catalog and its packages are what other servers read (OpenClaw:Marketplace:Servers): public, like any package
+        // registry. They hold no tenant data; the install plan and installs below need credentials.
+        marketplace.MapGet("/", Search).AllowAnonymous();
+        marketplace.MapGet("/{name}/{version}/package", Package).AllowAnonymous();
         marketplace.MapGet("/{name}/plan", Plan).RequirePermission(Permissions.PluginsRead);
         marketplace.MapPost("/{name}/install", Install).RequirePermission(Permissions.PluginsManage);
         return endpoints;
@@ -65,13 +67,15 @@ public static class MarketplaceEndpoints
     }
 
     private static async Task<Results<Created<MarketplaceInstallResponse>, ValidationProblem, ProblemHttpResult>> Install(
-        string name, string? version, HttpRequest request, PluginMarketplace marketplace, CancellationToken ct)
+        string name, string? version, HttpRequest request, PluginMarketplace marketplace, AuditContext audit, CancellationToken ct)
     {
         if (await FindAsync(marketplace, name, Blank(version), ct) is null) return NotOffered(name, version);
         try
         {
             var changes = await marketplace.InstallAsync(name, Blank(version), ct);
             var installed = changes[^1].Plugin;
+            audit.Describe("plugin", $"{installed.Name}@{installed.Version}", "marketplace_install",
+                after: new MarketplaceInstallResponse(changes.Select(PluginChangeResponse.From).ToList()));
             var location = $"{ApiRoutes.Prefix(request)}/plugins/{Uri.EscapeDataString(installed.Name)}/{Uri.EscapeDataString(installed.Version.ToString())}";
             return TypedResults.Created(location, new MarketplaceInstallResponse(changes.Select(PluginChangeResponse.From).ToList()));
         }

@@ -9,7 +9,7 @@ namespace OpenClaw.Server.Api;
 
 /// <summary>
 /// <c>/plugins</c>: the built-in plugins and the installed third-party ones; install, validate, enable, disable, upgrade and
-/// uninstall packages (zip bodies, <c>application/zip</c>). Also <c>/security/events</c>, the sandbox's recent violations.
+/// uninstall packages (zip bodies, <c>application/zip</c>).
 /// </summary>
 public static class PluginEndpoints
 {
@@ -21,13 +21,12 @@ public static class PluginEndpoints
         plugins.MapPost("/", Install).RequirePermission(Permissions.PluginsManage);
         plugins.MapPost("/validate", Validate).RequirePermission(Permissions.PluginsRead);
         plugins.MapPost("/{name}/upgrade", Upgrade).RequirePermission(Permissions.PluginsManage);
-        plugins.MapPost("/{name}/{version}/enable", (string name, string version, PluginRegistry registry, CancellationToken ct) =>
-            Change(() => registry.EnableAsync(name, version, ct))).RequirePermission(Permissions.PluginsManage);
-        plugins.MapPost("/{name}/{version}/disable", (string name, string version, PluginRegistry registry, CancellationToken ct) =>
-            Change(() => registry.DisableAsync(name, version, ct))).RequirePermission(Permissions.PluginsManage);
-        plugins.MapDelete("/{name}/{version}", (string name, string version, PluginRegistry registry, CancellationToken ct) =>
-            Change(() => registry.UninstallAsync(name, version, ct))).RequirePermission(Permissions.PluginsManage);
-        endpoints.MapGet("/security/events", SecurityEvents).RequirePermission(Permissions.AuditRead);
+        plugins.MapPost("/{name}/{version}/enable", (string name, string version, PluginRegistry registry, AuditContext audit, CancellationToken ct) =>
+            Change(() => registry.EnableAsync(name, version, ct), audit, "enable")).RequirePermission(Permissions.PluginsManage);
+        plugins.MapPost("/{name}/{version}/disable", (string name, string version, PluginRegistry registry, AuditContext audit, CancellationToken ct) =>
+            Change(() => registry.DisableAsync(name, version, ct), audit, "disable")).RequirePermission(Permissions.PluginsManage);
+        plugins.MapDelete("/{name}/{version}", (string name, string version, PluginRegistry registry, AuditContext audit, CancellationToken ct) =>
+            Change(() => registry.UninstallAsync(name, version, ct), audit, "uninstall")).RequirePermission(Permissions.PluginsManage);
         return endpoints;
     }
 
@@ -48,7 +47,7 @@ public static class PluginEndpoints
     }
 
     private static async Task<Results<Created<PluginChangeResponse>, ValidationProblem, ProblemHttpResult>> Install(
-        HttpRequest request, PluginRegistry registry, PluginRegistryOptions options, bool? enable, CancellationToken ct)
+        HttpRequest request, PluginRegistry registry, PluginRegistryOptions options, bool? enable, AuditContext audit, CancellationToken ct)
     {
         var (package, problem) = await PluginPackageBody.ReadAsync(request, options.Limits.MaxPackageBytes, ct);
         if (problem is not null) return problem;
@@ -57,6 +56,7 @@ public static class PluginEndpoints
             try
             {
                 var change = await registry.InstallAsync(package!, enable ?? true, ct);
+                Describe(audit, "install", change);
                 return TypedResults.Created(Location(request, change.Plugin), PluginChangeResponse.From(change));
             }
             catch (PluginPackageException e)
@@ -71,7 +71,7 @@ public static class PluginEndpoints
     }
 
     private static async Task<Results<Created<PluginChangeResponse>, ValidationProblem, ProblemHttpResult>> Upgrade(
-        string name, HttpRequest request, PluginRegistry registry, PluginRegistryOptions options, CancellationToken ct)
+        string name, HttpRequest request, PluginRegistry registry, PluginRegistryOptions options, AuditContext audit, CancellationToken ct)
     {
         var (package, problem) = await PluginPackageBody.ReadAsync(request, options.Limits.MaxPackageBytes, ct);
         if (problem is not null) return problem;
@@ -85,6 +85,7 @@ public static class PluginEndpoints
             try
             {
                 var change = await registry.UpgradeAsync(package, ct);
+                Describe(audit, "upgrade", change);
                 return TypedResults.Created(Location(request, change.Plugin), PluginChangeResponse.From(change));
             }
             catch (PluginPackageException e)
@@ -112,11 +113,13 @@ public static class PluginEndpoints
         }
     }
 
-    private static async Task<Results<Ok<PluginChangeResponse>, ProblemHttpResult>> Change(Func<Task<PluginChange>> operation)
+    private static async Task<Results<Ok<PluginChangeResponse>, ProblemHttpResult>> Change(Func<Task<PluginChange>> operation, AuditContext audit, string action)
     {
         try
         {
-            return TypedResults.Ok(PluginChangeResponse.From(await operation()));
+            var change = await operation();
+            Describe(audit, action, change);
+            return TypedResults.Ok(PluginChangeResponse.From(change));
         }
         catch (PluginRegistryException e)
         {
@@ -124,8 +127,8 @@ public static class PluginEndpoints
         }
     }
 
-    private static Ok<SecurityEventsResponse> SecurityEvents(SecurityEventLog events, int? limit) =>
-        TypedResults.Ok(new SecurityEventsResponse(events.Recent(Math.Clamp(limit ?? 100, 1, SecurityEventLog.Capacity)).Select(SecurityEventResponse.From).ToList()));
+    internal static void Describe(AuditContext audit, string action, PluginChange change) =>
+        audit.Describe("plugin", $"{change.Plugin.Name}@{change.Plugin.Version}", action, after: PluginChangeResponse.From(change));
 
     private static string Location(HttpRequest request, InstalledPlugin plugin) =>
         $"{ApiRoutes.Prefix(request)}/plugins/{Uri.EscapeDataString(plugin.Name)}/{Uri.EscapeDataString(plugin.Version.ToString())}";

@@ -49,10 +49,3 @@ public sealed record PluginProblem(string Path, string Message, string Code);
 /// <summary>What <c>POST /marketplace/plugins/{name}/install</c> changed, dependencies first.</summary>
 public sealed record MarketplaceInstallResponse(IReadOnlyList<PluginChangeResponse> Installed);
 
-/// <summary>A recorded sandbox violation.</summary>
-public sealed record SecurityEventResponse(SandboxViolationKind Kind, string Plugin, string Detail, DateTimeOffset Time, Guid? ExecutionId, string? StepId)
-{
-    public static SecurityEventResponse From(SandboxViolation v) => new(v.Kind, v.Plugin, v.Detail, v.Time, v.ExecutionId, v.StepId);
-}
-
-public sealed record SecurityEventsResponse(IReadOnlyList<SecurityEventResponse> Events);

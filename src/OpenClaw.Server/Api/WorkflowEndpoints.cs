@@ -22,16 +22,19 @@ internal static class WorkflowEndpoints
     }
 
     private static async Task<Results<Created<WorkflowResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, Caller caller, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, CancellationToken ct)
+        HttpRequest request, Caller caller, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, TenantLimits limits, AuditContext audit,
+        CancellationToken ct)
     {
         var (definition, source, problem) = await ParseAsync(request, plugins, ct);
         if (problem is not null) return problem;
+        if (await limits.CheckWorkflowQuotaAsync(caller.TenantId, ct) is { } quota) return quota;
         var now = time.GetUtcNow();
         var record = new WorkflowRecord(definition!.Id, caller.TenantId, definition.Name, definition.Description,
             WorkflowDefinitionWriter.ToJson(definition), source, "draft", 1, null, now, now) { Author = caller.SubjectId };
         try
         {
             var created = await store.CreateAsync(record, ct);
+            audit.Describe("workflow", created.Id, "create", after: WorkflowResponse.From(created));
             SetETag(request.HttpContext.Response, created.Version);
             return TypedResults.Created($"{request.PathBase}{request.Path.Value!.TrimEnd('/')}/{created.Id}", WorkflowResponse.From(created));
         }
@@ -42,7 +45,8 @@ internal static class WorkflowEndpoints
     }
 
     private static async Task<Results<Ok<WorkflowResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, HttpRequest request, Caller caller, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, CancellationToken ct)
+        string id, HttpRequest request, Caller caller, IWorkflowStore store, IPluginCatalog plugins, TimeProvider time, AuditContext audit,
+        CancellationToken ct)
     {
         var (definition, source, problem) = await ParseAsync(request, plugins, ct);
         if (problem is not null) return problem;
@@ -65,6 +69,7 @@ internal static class WorkflowEndpoints
         {
             var saved = await store.UpdateAsync(record, expected ?? current.Version, ct);
             if (saved is null) return Problems.NotFound($"Workflow '{id}' does not exist.");
+            audit.Describe("workflow", id, "update", WorkflowResponse.From(current), WorkflowResponse.From(saved));
             SetETag(request.HttpContext.Response, saved.Version);
             return TypedResults.Ok(WorkflowResponse.From(saved));
         }
@@ -115,15 +120,19 @@ internal static class WorkflowEndpoints
     /// execution whose definition is gone can never be resumed after a restart.
     /// </remarks>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, Caller caller, IWorkflowStore store, IExecutionQueries executions, CancellationToken ct)
+        string id, Caller caller, IWorkflowStore store, IExecutionQueries executions, AuditContext audit, CancellationToken ct)
     {
+        var existing = await store.GetAsync(caller.TenantId, id, ct);
+        if (existing is null) return Problems.NotFound($"Workflow '{id}' does not exist.");
         foreach (var status in (ExecutionStatus[])[ExecutionStatus.Pending, ExecutionStatus.Running])
         {
             var unfinished = await executions.ListAsync(new ExecutionQuery(caller.TenantId, id, status, Limit: 1), ct);
             if (unfinished.Items.Count > 0)
                 return Problems.Conflict($"Workflow '{id}' has unfinished executions (e.g. {unfinished.Items[0].Id}); cancel them or let them finish, then delete it.");
         }
-        return await store.DeleteAsync(caller.TenantId, id, ct) ? TypedResults.NoContent() : Problems.NotFound($"Workflow '{id}' does not exist.");
+        if (!await store.DeleteAsync(caller.TenantId, id, ct)) return Problems.NotFound($"Workflow '{id}' does not exist.");
+        audit.Describe("workflow", id, "delete", before: WorkflowResponse.From(existing));
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<ValidationResponse>> ValidateAsync(HttpRequest request, IPluginCatalog plugins, CancellationToken ct)

@@ -11,7 +11,9 @@ using OpenClaw.Sandbox;
 using OpenClaw.Server.Caching;
 using OpenClaw.Server.Events;
 using OpenClaw.Server.Health;
+using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Plugins;
+using OpenClaw.Server.Scheduling;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Observability.Logging;
 using OpenClaw.Server.Observability.Tracing;
@@ -84,6 +86,7 @@ public static class OpenClawComposition
             if (options.Runtime.ReaperInterval is { } reaper) runtime.ReaperInterval = reaper;
             if (options.Runtime.SafetyPollInterval is { } poll) runtime.SafetyPollInterval = poll;
         });
+        builder.AddOpenClawScheduler();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<IEnumerable<Plugin>>(sp => BuiltInPlugins.Create(sp.GetRequiredService<IHttpClientFactory>()));
         // Large step payloads and the object-storage plugin's objects; a local folder (shared storage for several nodes
@@ -92,8 +95,9 @@ public static class OpenClawComposition
         // Built-ins that run user code (`code`) are bound to the sandbox, never called in this process.
         foreach (var plugin in BuiltInPlugins.CreateSandboxed()) builder.Services.AddSingleton(new SandboxedBuiltInPlugin(plugin));
         AddPlugins(builder, options, dataDirectory);
+        builder.Services.AddOpenClawIntegrations(builder.Configuration, dataDirectory);
 
-        builder.Services.AddOpenClawSecurity();
+        builder.Services.AddOpenClawSecurity(builder.Configuration);
         builder.Services.AddOpenClawEvents(builder.Configuration);
         builder.Services.AddOpenClawOpenApi();
         builder.Services.AddProblemDetails();

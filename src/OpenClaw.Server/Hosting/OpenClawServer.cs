@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
 using OpenClaw.Server.Health;
+using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Observability.Logging;
 using OpenClaw.Server.OpenApi;
@@ -41,6 +42,7 @@ public static class OpenClawServer
         app.UseOpenClawRouteCapture();
         app.UseOpenClawSecurity();
         app.UseOpenClawRequestLogging();
+        app.UseOpenClawIntegrations();
         app.UseStatusCodePages();
 
         app.MapOpenClawHealth();

@@ -67,6 +67,8 @@ internal static class MetricsEndpoint
     {
         endpoints.MapGet("/metrics", async (MetricsExporter exporter, CancellationToken ct) =>
             Results.Text(await exporter.ScrapeAsync(ct), PrometheusTextWriter.ContentType))
+            // Scraped by Prometheus without credentials, as is usual; it exposes counts, never tenant data. Restrict by network.
+            .AllowAnonymous()
             .ExcludeFromDescription();
         return endpoints;
     }

@@ -1,39 +1,33 @@
+using System.Text.Json;
+using OpenClaw.Core.Storage;
 using OpenClaw.Sandbox;
+using OpenClaw.Server.Security;
 
 namespace OpenClaw.Server.Plugins;
 
 /// <summary>
-/// The server's <see cref="ISecurityEventSink"/>: keeps the most recent sandbox violations in memory (for
-/// <c>GET /security/events</c>) and writes each as a structured warning with the violation's fields.
+/// The server's <see cref="ISecurityEventSink"/>: persists each sandbox violation as a <c>sandbox_violation</c> security
+/// event (through the batched <see cref="SecurityLogWriter"/>, which also logs it as a structured warning), so
+/// <c>GET /security/events</c> lists them across restarts and nodes.
 /// </summary>
 /// <remarks>
-/// For now the log line is the durable record: violations kept here are lost on restart, and only the newest
-/// <see cref="Capacity"/> are kept. Persisting them to the database arrives with the audit work.
+/// A violation carries no tenant (the sandbox knows executions, not tenants), so it is stored without one: platform
+/// administrators (<c>tenants:manage</c>) see them.
 /// </remarks>
-internal sealed class SecurityEventLog(ILogger<SecurityEventLog> logger) : ISecurityEventSink
+internal sealed class SecurityEventLog(SecurityLogWriter writer) : ISecurityEventSink
 {
-    public const int Capacity = 1000;
-
-    private readonly Queue<SandboxViolation> _recent = new(Capacity);
-    private readonly Lock _lock = new();
-
-    /// <summary>The violations kept, newest first.</summary>
-    public IReadOnlyList<SandboxViolation> Recent(int limit)
-    {
-        lock (_lock) return _recent.Reverse().Take(limit).ToList();
-    }
-
     public ValueTask RecordAsync(SandboxViolation violation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(violation);
-        lock (_lock)
+        var data = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            if (_recent.Count == Capacity) _recent.Dequeue();
-            _recent.Enqueue(violation);
-        }
-        logger.LogWarning(
-            "Sandbox violation {ViolationKind} by plugin {Plugin} (execution {ExecutionId}, step {StepId}) at {ViolationTime}: {Detail}",
-            violation.Kind, violation.Plugin, violation.ExecutionId, violation.StepId, violation.Time, violation.Detail);
+            ["violation"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(violation.Kind.ToString()),
+            ["plugin"] = violation.Plugin,
+            ["execution_id"] = violation.ExecutionId,
+            ["step_id"] = violation.StepId,
+        });
+        writer.Event(new SecurityEventRecord(Guid.CreateVersion7(), null, SecurityEventKinds.SandboxViolation, violation.Plugin, null,
+            violation.Detail, data, violation.Time));
         return ValueTask.CompletedTask;
     }
 }

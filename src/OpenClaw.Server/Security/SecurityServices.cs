@@ -1,22 +1,37 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenClaw.Core.Storage;
+
 namespace OpenClaw.Server.Security;
 
 /// <summary>Authentication and authorisation of every request.</summary>
 public static class SecurityServices
 {
-    public static IServiceCollection AddOpenClawSecurity(this IServiceCollection services)
+    public static IServiceCollection AddOpenClawSecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddScoped<AuditContext>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PasswordHasher<UserRecord>>();
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<SecurityLogWriter>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddOptions<TenantLimitOptions>().Bind(configuration.GetSection(TenantLimitOptions.Section))
+            .Validate(o => o.RequestsPerMinute >= 0 && o.MaxWorkflows is null or >= 0 && o.MaxExecutionsPerDay is null or >= 0,
+                "OpenClaw:Tenants: RequestsPerMinute, MaxWorkflows and MaxExecutionsPerDay must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<TenantLimits>();
+        services.AddSingleton<UserSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<SecurityLogWriter>());
+        services.AddHostedService<SecurityBootstrap>();
+        services.AddTransient<IStartupFilter, EndpointSecurityCheck>();
         return services;
     }
 
-    /// <summary>
-    /// Until authentication lands, every request acts as the default tenant's administrator; this is the one place
-    /// that changes when it does.
-    /// </summary>
+    /// <summary>Authenticates, authorises and logs every request (after routing, so the endpoint's declaration is known).</summary>
     public static IApplicationBuilder UseOpenClawSecurity(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
-        {
-            Caller.Set(context, new Caller("default", "system", "system", CallerKind.User, "admin", Permissions.All.ToHashSet()));
-            return next(context);
-        });
+        app.UseMiddleware<SecurityMiddleware>().UseMiddleware<AuditMiddleware>();
 }

@@ -68,10 +68,25 @@ internal sealed class EngineHarness
         return Commit();
     }
 
+    public EngineHarness ChildCompleted(string stepKey, ExecutionOutcome outcome)
+    {
+        Effects.Clear();
+        Engine.ChildCompleted(State, Plan, stepKey, outcome, Effects);
+        return Commit();
+    }
+
     public EngineHarness Cancel(string reason = "test")
     {
         Effects.Clear();
         Engine.Cancel(State, Plan, reason, Effects);
+        return Commit();
+    }
+
+    /// <summary>Resumes the failed or cancelled execution from its stopped steps, replacing inputs by step key.</summary>
+    public EngineHarness Resume(IReadOnlyDictionary<string, JsonElement>? inputs = null)
+    {
+        Effects.Clear();
+        State = Engine.Resume(new ExecutionSnapshot(Execution!, _rows.Values.ToList()), Plan, inputs, Effects);
         return Commit();
     }
 

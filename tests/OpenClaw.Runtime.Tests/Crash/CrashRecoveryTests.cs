@@ -63,7 +63,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
     private static readonly TimeSpan CompletionDeadline = TimeSpan.FromSeconds(30);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "openclaw-crash-tests", Guid.NewGuid().ToString("N"));
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = ServerProcess.CreateClient(TimeSpan.FromSeconds(10));
     private readonly List<ServerProcess> _servers = [];
     private SideEffectCounter _counter = null!;
 

@@ -55,6 +55,17 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>The all-scopes admin API key every server process starts with (<c>OpenClaw__Auth__BootstrapApiKey</c>).</summary>
+    public const string BootstrapApiKey = "ock_runtime-tests-bootstrap-key-0123456789abcdef";
+
+    /// <summary>A client that authenticates with <see cref="BootstrapApiKey"/>.</summary>
+    public static HttpClient CreateClient(TimeSpan timeout)
+    {
+        var client = new HttpClient { Timeout = timeout };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", BootstrapApiKey);
+        return client;
+    }
+
     /// <summary>The server assembly the test project builds alongside itself (see the csproj's <c>OpenClawServerDll</c>).</summary>
     public static string ServerDll { get; } = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "OpenClawServerDll").Value!;
@@ -93,6 +104,7 @@ internal sealed class ServerProcess : IDisposable
         start.Environment["Urls"] = baseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["OpenClaw__Auth__BootstrapApiKey"] = BootstrapApiKey;
         foreach (var (name, value) in environment) start.Environment[name] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

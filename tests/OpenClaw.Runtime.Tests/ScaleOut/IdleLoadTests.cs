@@ -18,7 +18,7 @@ public sealed class IdleLoadTests(ITestOutputHelper output) : IAsyncLifetime, ID
     /// <summary>Safety poll and reaper every 5 s: about 4 per 10 s. 20 leaves room for a renewal tick or a stats flush.</summary>
     private const int MaxTransactions = 20;
 
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = ServerProcess.CreateClient(TimeSpan.FromSeconds(10));
     private PostgresTestServer _postgres = null!;
     private string _database = "";
     private string _connectionString = "";

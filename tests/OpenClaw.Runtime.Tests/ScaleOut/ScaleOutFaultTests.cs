@@ -74,7 +74,7 @@ public sealed class ScaleOutFaultTests(ITestOutputHelper output) : IAsyncLifetim
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(240);
 
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = ServerProcess.CreateClient(TimeSpan.FromSeconds(30));
     private readonly List<ServerProcess> _processes = [];
     private PostgresTestServer _postgres = null!;
     private string _database = "";

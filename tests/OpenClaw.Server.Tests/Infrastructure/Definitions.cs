@@ -93,4 +93,19 @@ public static class Definitions
           ]
         }
         """;
+
+    /// <summary>Three steps (log, noop, noop); required input <c>who</c>; output <c>greeting</c>. The sync-webhook workflow.</summary>
+    public static string ThreeStepJson(string id) => $$$"""
+        {
+          "id": "{{{id}}}",
+          "name": "Three steps",
+          "inputs": [ { "name": "who", "type": "string", "required": true } ],
+          "steps": [
+            { "id": "greet", "type": "plugin", "config": { "plugin": "log", "inputs": { "message": "Hello, ${{ inputs.who }}!" } }, "next_steps": ["second"] },
+            { "id": "second", "type": "plugin", "config": { "plugin": "noop", "inputs": { "n": 2 } }, "next_steps": ["third"] },
+            { "id": "third", "type": "plugin", "config": { "plugin": "noop", "inputs": { "n": 3 } } }
+          ],
+          "outputs": { "greeting": "${{ steps.greet.output.message }}" }
+        }
+        """;
 }

@@ -16,6 +16,24 @@ public interface IStorageBackend : IAsyncDisposable
 
     IPluginStore Plugins { get; }
 
+    IIdentityStore Identities { get; }
+
+    IWorkflowShareStore Shares { get; }
+
+    ISecurityLogStore SecurityLog { get; }
+
+    ITenantUsageQueries Usage { get; }
+
+    IQueueStore Queues { get; }
+
+    IScheduleStore Schedules { get; }
+
+    ICredentialStore Credentials { get; }
+
+    ITriggerStore Triggers { get; }
+
+    INotificationStore Notifications { get; }
+
     /// <summary>Another node over the same database (its own connections), as a second process would have.</summary>
     Task<IStorageBackend> OpenPeerAsync();
 }

@@ -83,7 +83,8 @@ public static class TestData
         Error: status == StepRunStatus.Failed ? "boom" : null,
         WorkerId: "worker-1",
         StartedAt: T0.AddSeconds(attempt),
-        FinishedAt: T0.AddSeconds(attempt).AddMilliseconds(250));
+        FinishedAt: T0.AddSeconds(attempt).AddMilliseconds(250),
+        Logs: Json($$"""[{"time":"2026-01-01T00:00:00+00:00","level":"info","message":"attempt {{attempt}} of \u0027{{step.StepKey}}\u0027"}]"""));
 
     /// <summary>A change creating <paramref name="execution"/> with <paramref name="steps"/>.</summary>
     public static ExecutionChange Create(ExecutionRecord execution, params StepRunRecord[] steps) => new(execution, null, steps, []);

@@ -18,6 +18,15 @@ public sealed class PostgresBackend : IStorageBackend
         Workflows = new PostgresWorkflowStore(database);
         Queries = new PostgresExecutionQueries(database);
         Plugins = new PostgresPluginStore(database);
+        Identities = new PostgresIdentityStore(database);
+        Shares = new PostgresWorkflowShareStore(database);
+        SecurityLog = new PostgresSecurityLogStore(database);
+        Usage = new PostgresTenantUsageQueries(database);
+        Queues = new PostgresQueueStore(database);
+        Schedules = new PostgresScheduleStore(database);
+        Credentials = new PostgresCredentialStore(database);
+        Triggers = new PostgresTriggerStore(database);
+        Notifications = new PostgresNotificationStore(database);
     }
 
     public PostgresDatabase Database { get; }
@@ -31,6 +40,24 @@ public sealed class PostgresBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public IIdentityStore Identities { get; }
+
+    public IWorkflowShareStore Shares { get; }
+
+    public ISecurityLogStore SecurityLog { get; }
+
+    public ITenantUsageQueries Usage { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     public static async Task<PostgresBackend> CreateAsync()
     {
@@ -75,6 +102,48 @@ public sealed class PostgresExecutionQueriesTests : ExecutionQueriesConformanceT
 
 [RequiresPostgres]
 public sealed class PostgresPluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresIdentityStoreTests : IdentityStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresWorkflowShareStoreTests : WorkflowShareStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresSecurityLogStoreTests : SecurityLogStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresSchedulerStoreTests : SchedulerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
+}
+
+[RequiresPostgres]
+public sealed class PostgresNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await PostgresBackend.CreateAsync();
 }

@@ -135,8 +135,9 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
         {
             var plan = string.Join('\n', await QueryAsync(
                 $"SET plan_cache_mode = {mode}; " +
-                "PREPARE claim (timestamptz, int) AS SELECT id FROM tasks WHERE status = 'queued' AND run_at <= $1 " +
-                "ORDER BY priority DESC, run_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED; " +
+                "PREPARE claim (timestamptz, int) AS SELECT id FROM tasks q WHERE status = 'queued' AND gate IS NULL AND run_at <= $1 " +
+                "AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.tenant_id = q.tenant_id AND p.queue = q.queue) " +
+                "ORDER BY priority DESC, run_at, seq LIMIT $2 FOR UPDATE OF q SKIP LOCKED; " +
                 "EXPLAIN EXECUTE claim ('2100-01-01', 10);",
                 r => r.GetString(0)));
 

@@ -17,6 +17,15 @@ public sealed class SqliteBackend : IStorageBackend
         Workflows = new SqliteWorkflowStore(database);
         Queries = new SqliteExecutionQueries(database);
         Plugins = new SqlitePluginStore(database);
+        Identities = new SqliteIdentityStore(database);
+        Shares = new SqliteWorkflowShareStore(database);
+        SecurityLog = new SqliteSecurityLogStore(database);
+        Usage = new SqliteTenantUsageQueries(database);
+        Queues = new SqliteQueueStore(database);
+        Schedules = new SqliteScheduleStore(database);
+        Credentials = new SqliteCredentialStore(database);
+        Triggers = new SqliteTriggerStore(database);
+        Notifications = new SqliteNotificationStore(database);
     }
 
     public SqliteDatabase Database { get; }
@@ -28,6 +37,24 @@ public sealed class SqliteBackend : IStorageBackend
     public IExecutionQueries Queries { get; }
 
     public IPluginStore Plugins { get; }
+
+    public IIdentityStore Identities { get; }
+
+    public IWorkflowShareStore Shares { get; }
+
+    public ISecurityLogStore SecurityLog { get; }
+
+    public ITenantUsageQueries Usage { get; }
+
+    public IQueueStore Queues { get; }
+
+    public IScheduleStore Schedules { get; }
+
+    public ICredentialStore Credentials { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public INotificationStore Notifications { get; }
 
     /// <summary>A unique folder under the temp directory; tests run in parallel and never share a file.</summary>
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "openclaw-storage-tests", Guid.NewGuid().ToString("N"));
@@ -82,6 +109,41 @@ public sealed class SqliteExecutionQueriesTests : ExecutionQueriesConformanceTes
 }
 
 public sealed class SqlitePluginStoreTests : PluginStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteIdentityStoreTests : IdentityStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteWorkflowShareStoreTests : WorkflowShareStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteSecurityLogStoreTests : SecurityLogStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteSchedulerStoreTests : SchedulerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteCredentialStoreTests : CredentialStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteTriggerStoreTests : TriggerStoreConformanceTests
+{
+    protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
+}
+
+public sealed class SqliteNotificationStoreTests : NotificationStoreConformanceTests
 {
     protected override async Task<IStorageBackend> CreateBackendAsync() => await SqliteBackend.CreateAsync();
 }

@@ -102,7 +102,9 @@ public sealed class SqliteDatabaseTests : IDisposable
         using var reader = await database.RentReaderAsync(CancellationToken.None);
         using var command = reader.Connection.CreateCommand();
         command.CommandText =
-            "EXPLAIN QUERY PLAN SELECT seq FROM tasks WHERE status = 'queued' AND run_at <= 0 ORDER BY priority DESC, run_at, seq LIMIT 10;";
+            "EXPLAIN QUERY PLAN SELECT seq FROM tasks q WHERE status = 'queued' AND gate IS NULL AND run_at <= 0 " +
+            "AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.tenant_id = q.tenant_id AND p.queue = q.queue) " +
+            "ORDER BY priority DESC, run_at, seq LIMIT 10;";
         using var plan = command.ExecuteReader();
         var details = new List<string>();
         while (plan.Read())
