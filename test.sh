@@ -16,6 +16,9 @@ fi
 # --blame-hang-timeout turns a hung test into a failure with a dump instead of a stuck CI run.
 dotnet test OpenClaw.sln --no-build -c Debug --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
 test_status=${PIPESTATUS[0]}
+# The web app's Vitest and browser tests print their counts in the same format (web/test.sh).
+web/test.sh 2>&1 | tee -a "$log"
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then test_status=1; fi
 
 # Each test assembly prints "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T"; add them up.
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)! +- Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \

@@ -13,6 +13,8 @@ public sealed record PluginConfig(bool Enabled, JsonObject Settings, PluginResou
 }
 
 /// <summary>Resource limits for a sandboxed plugin; the defaults are the specification's (512 MB, 30 s CPU).</summary>
+/// <param name="MemoryMb">Memory limit of the plugin's sandboxed runner, in MB.</param>
+/// <param name="CpuTimeSeconds">CPU time one call may use, in seconds.</param>
 public sealed record PluginResources(int MemoryMb = 512, int CpuTimeSeconds = 30)
 {
     /// <summary>512 MB of memory and 30 seconds of CPU time.</summary>

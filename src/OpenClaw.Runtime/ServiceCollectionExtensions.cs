@@ -36,11 +36,11 @@ public static class ServiceCollectionExtensions
             },
             sp.GetRequiredService<ExpressionCache>()));
         services.AddSingleton<WorkflowPlanCache>();
+        services.TryAddSingleton<Scheduling.QueuePauseState>();
+        services.TryAddSingleton(new Scheduling.TenantConcurrencyLimits());
         // The host may register a shared cache (Redis) instead; registrations made later win.
         services.TryAddSingleton<ICache>(sp => new InProcessCache(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ExecutionContextCache>();
-        services.TryAddSingleton<Scheduling.QueuePauseState>();
-        services.TryAddSingleton(new Scheduling.TenantConcurrencyLimits());
         services.AddSingleton<ExecutionEventHub>();
         services.AddSingleton<WorkerPool>();
         services.AddSingleton<TaskDispatcher>();
@@ -48,6 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<WorkerLoop>();
         services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<LeaseStatistics>();
         services.AddSingleton<LeaseExpiryReaper>();
         services.AddSingleton(sp => new InProcessPluginRegistry(sp.GetServices<Plugin>()));
         // Built-ins in process, plus the installed third-party plugins when AddOpenClawPluginRegistry registered the registry.

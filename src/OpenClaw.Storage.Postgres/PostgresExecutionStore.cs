@@ -143,10 +143,10 @@ public sealed class PostgresExecutionStore : IExecutionStore
             batch.BatchCommands.Add(notify);
         }
 
+        SchedulerStatements.Add(batch, changes);
         var changed = new NpgsqlBatchCommand(NotifyExecutionsSql);
         changed.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = changes.Select(c => c.Execution.Id).Distinct().ToArray() });
         batch.BatchCommands.Add(changed);
-        SchedulerStatements.Add(batch, changes);
 
         try
         {

@@ -58,6 +58,9 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
     /// </summary>
     public event Action<DateTimeOffset>? TaskQueued;
 
+    /// <inheritdoc />
+    public event Action<string>? Changed;
+
     /// <summary>
     /// An execution changed (its id), when <see cref="PostgresStorageOptions.ListenForExecutionChanges"/> is set;
     /// <see cref="Guid.Empty"/> after a (re)connect, when changes may have been missed. Raised on the listener's thread.
@@ -69,8 +72,6 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
     /// is set; <c>*</c> after a (re)connect, when invalidations may have been missed. Raised on the listener's thread.
     /// </summary>
     public event Action<string>? CacheKeyInvalidated;
-    /// <inheritdoc />
-    public event Action<string>? Changed;
 
     /// <summary>Whether <c>LISTEN</c> is active on a live connection right now.</summary>
     public bool IsListening { get; private set; }
@@ -158,7 +159,9 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
             {
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                var channels = $"LISTEN {PostgresExecutionStore.NotificationChannel}; LISTEN {PostgresQueueStore.SchedulerChannel};"
+                // Schedule and queue-pause changes matter to every listening node (dispatchers and cron schedulers).
+                var channels = (options.ListenForTasks || !options.Listens ? $"LISTEN {PostgresExecutionStore.NotificationChannel};" : "")
+                    + $"LISTEN {PostgresQueueStore.SchedulerChannel};"
                     + (options.ListenForExecutionChanges ? $"LISTEN {PostgresExecutionStore.ExecutionChannel};" : "")
                     + (options.ListenForCacheInvalidations ? $"LISTEN {PostgresCacheInvalidationBus.Channel};" : "");
                 await using (var listen = new NpgsqlCommand(channels, connection))
@@ -215,6 +218,12 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
+        if (e.Channel == PostgresQueueStore.SchedulerChannel)
+        {
+            RaiseChanged(e.Payload);
+            return;
+        }
+
         if (e.Channel == PostgresCacheInvalidationBus.Channel)
         {
             RaiseCacheKeyInvalidated(e.Payload);
@@ -227,19 +236,23 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
             return;
         }
 
-        if (e.Channel == PostgresQueueStore.SchedulerChannel)
-        {
-            RaiseChanged(e.Payload);
-            return;
-        }
-
         var due = long.TryParse(e.Payload, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.MinValue;
         Raise(due);
     }
 
-    private void RaiseChanged(string what) => RaiseSafely(Changed, what);
+    private void RaiseChanged(string what)
+    {
+        try
+        {
+            Changed?.Invoke(what);
+        }
+        catch (Exception ex)
+        {
+            LogSubscriberFailed(ex);
+        }
+    }
 
     private void Raise(DateTimeOffset due)
     {

@@ -49,10 +49,10 @@ public static class ServiceCollectionExtensions
             provider.GetRequiredService<PostgresDatabase>(),
             provider.GetService<ILogger<PostgresQueueListener>>()));
         services.TryAddSingleton<IQueueSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
+        services.TryAddSingleton<ISchedulerSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddSingleton<IExecutionChangeSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddSingleton<ICacheInvalidationBus>(provider => new PostgresCacheInvalidationBus(
             provider.GetRequiredService<PostgresDatabase>(), provider.GetRequiredService<PostgresQueueListener>()));
-        services.TryAddSingleton<ISchedulerSignal>(provider => provider.GetRequiredService<PostgresQueueListener>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresDatabaseInitializer>());
         return services;
     }

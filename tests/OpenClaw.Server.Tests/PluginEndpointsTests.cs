@@ -45,7 +45,13 @@ public sealed class PluginEndpointsTests(TestServer server, GreeterPackages pack
         Assert.Empty(greeter.GetProperty("permissions").EnumerateArray());
         Assert.Equal(128, greeter.GetProperty("resources").GetProperty("memory_mb").GetInt32());
         Assert.StartsWith("sha256:", greeter.Str("digest"), StringComparison.Ordinal);
-        Assert.Equal("built-in", (Find(list, "log", "1.0.0") ?? list.GetProperty("plugins").EnumerateArray().First(p => p.Str("name") == "log")).Str("source"));
+        var log = Find(list, "log", "1.0.0") ?? list.GetProperty("plugins").EnumerateArray().First(p => p.Str("name") == "log");
+        Assert.Equal("built-in", log.Str("source"));
+        // The declared schemas, from which the designer builds each step's form.
+        Assert.Equal("string", log.GetProperty("inputs").GetProperty("properties").GetProperty("message").Str("type"));
+        Assert.Equal(["message"], log.GetProperty("inputs").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("object", greeter.GetProperty("inputs").Str("type"));
+        Assert.True(greeter.GetProperty("outputs").TryGetProperty("properties", out _));
 
         var workflowId = Definitions.NewId("greeter");
         using (var created = await _http.PostJsonAsync("api/v2/workflows", PluginPackages.GreeterWorkflowJson(workflowId)))

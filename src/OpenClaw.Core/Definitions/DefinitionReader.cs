@@ -14,7 +14,7 @@ namespace OpenClaw.Core.Definitions;
 internal sealed partial class DefinitionReader
 {
     internal static readonly string[] WorkflowKeys = ["id", "name", "description", "version", "inputs", "outputs", "vars", "on_failure_workflow", "queue", "concurrency", "steps"];
-    internal static readonly string[] StepKeys = ["id", "type", "name", "config", "next_steps", "on_failure", "timeout", "retry", "set"];
+    internal static readonly string[] StepKeys = ["id", "type", "name", "config", "next_steps", "on_failure", "timeout", "retry", "set", "ui"];
     private static readonly string[] InputKeys = ["name", "type", "required", "default", "description"];
     private static readonly string[] RetryKeys = ["max_retries", "backoff", "base_delay", "max_delay", "jitter"];
 
@@ -127,6 +127,7 @@ internal sealed partial class DefinitionReader
         var timeout = o.Duration("timeout", allowZero: false) ?? StepDefinition.DefaultTimeout;
         var retry = ReadRetry(o);
         var set = o.Map("set");
+        var ui = o.Object("ui", "an object such as { x: 120, y: 80 }");
         return new StepDefinition
         {
             Id = id ?? "",
@@ -139,6 +140,7 @@ internal sealed partial class DefinitionReader
             Timeout = timeout,
             Retry = retry,
             Set = set,
+            Ui = ui?.Clone(),
             Path = path,
         };
     }

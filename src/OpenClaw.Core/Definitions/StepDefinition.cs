@@ -36,6 +36,12 @@ public sealed record StepDefinition
     /// <summary>Variables to assign when the step succeeds: name to template (with <c>output</c> in scope).</summary>
     public IReadOnlyDictionary<string, JsonElement> Set { get; init; } = new Dictionary<string, JsonElement>();
 
+    /// <summary>
+    /// Designer layout (e.g. <c>{ x, y }</c> on the canvas), or null. Opaque to the engine; kept so a saved workflow
+    /// opens where its author left its steps.
+    /// </summary>
+    public JsonElement? Ui { get; init; }
+
     /// <summary>A JSONPath-like location of the step in its definition (e.g. <c>$.steps[2]</c>), for error messages.</summary>
     public string Path { get; init; } = "$";
 

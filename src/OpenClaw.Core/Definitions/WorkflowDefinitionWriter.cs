@@ -94,6 +94,12 @@ public static class WorkflowDefinitionWriter
         if (step.Timeout != StepDefinition.DefaultTimeout) writer.WriteString("timeout", DurationParser.Format(step.Timeout));
         if (step.Retry != RetryPolicy.Default) WriteRetry(writer, step.Retry);
         WriteMap(writer, "set", step.Set);
+        if (step.Ui is { ValueKind: JsonValueKind.Object } ui)
+        {
+            writer.WritePropertyName("ui");
+            ui.WriteTo(writer);
+        }
+
         writer.WriteEndObject();
     }
 

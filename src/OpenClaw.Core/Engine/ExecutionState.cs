@@ -65,8 +65,6 @@ public sealed class ExecutionState
 
     public DateTimeOffset? CompletedAt { get; internal set; }
 
-    /// <summary>The W3C traceparent its steps continue (see <see cref="ExecutionRecord.TraceParent"/>).</summary>
-    public string? TraceParent { get; init; }
     /// <summary>The queue its tasks wait in (the workflow's <c>queue</c>); set by the runtime from the plan.</summary>
     public string Queue { get; set; } = Definitions.WorkflowDefinition.DefaultQueue;
 
@@ -81,6 +79,9 @@ public sealed class ExecutionState
 
     /// <summary>The gate written on tasks queued now.</summary>
     public ConcurrencyGate? Gate => Admitted ? null : Limits;
+
+    /// <summary>The W3C traceparent its steps continue (see <see cref="ExecutionRecord.TraceParent"/>).</summary>
+    public string? TraceParent { get; init; }
 
     /// <summary>Whether anything changed since the last <see cref="TakeChange"/>.</summary>
     public bool HasChanges { get; private set; }

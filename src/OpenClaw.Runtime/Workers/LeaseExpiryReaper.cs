@@ -4,7 +4,7 @@ using OpenClaw.Core.Storage;
 namespace OpenClaw.Runtime.Workers;
 
 /// <summary>Returns tasks whose worker died (their lease expired) to the queue.</summary>
-public sealed partial class LeaseExpiryReaper(IExecutionStore store, TaskDispatcher dispatcher, RuntimeOptions options, TimeProvider time, ILogger<LeaseExpiryReaper> logger)
+public sealed partial class LeaseExpiryReaper(IExecutionStore store, TaskDispatcher dispatcher, RuntimeOptions options, LeaseStatistics statistics, TimeProvider time, ILogger<LeaseExpiryReaper> logger)
 {
     /// <summary>Runs once at start: with <see cref="RuntimeOptions.ReleaseAllLeasesOnStart"/>, every running task is requeued.</summary>
     internal async Task RecoverAsync(CancellationToken cancellationToken)
@@ -14,6 +14,7 @@ public sealed partial class LeaseExpiryReaper(IExecutionStore store, TaskDispatc
             ? await store.ReleaseAllLeasesAsync(now, cancellationToken).ConfigureAwait(false)
             : await store.RequeueExpiredAsync(now, null, cancellationToken).ConfigureAwait(false);
         if (requeued > 0) LogRecovered(requeued);
+        if (!options.ReleaseAllLeasesOnStart) statistics.AddExpired(requeued);
     }
 
     internal async Task RunAsync(CancellationToken stoppingToken)
@@ -27,6 +28,7 @@ public sealed partial class LeaseExpiryReaper(IExecutionStore store, TaskDispatc
                 if (requeued > 0)
                 {
                     LogRequeued(requeued);
+                    statistics.AddExpired(requeued);
                     dispatcher.NotifyQueued(time.GetUtcNow());
                 }
             }

@@ -1,6 +1,6 @@
-using OpenClaw.Server.Events;
 using OpenClaw.Server.Integrations;
 using OpenClaw.Server.Scheduling;
+using OpenClaw.Server.Events;
 
 namespace OpenClaw.Server.Api;
 
@@ -22,8 +22,8 @@ public static class ApiRoutes
                 .MapExecutionEndpoints()
                 .MapPluginEndpoints()
                 .MapMarketplaceEndpoints()
-                .MapExecutionEventEndpoints()
-                .MapSchedulerEndpoints();
+                .MapSchedulerEndpoints()
+                .MapExecutionEventEndpoints();
             endpoints.MapGroup($"/api/{version}").MapSecurityEndpoints();
         }
         return endpoints;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpenClaw.Server.Api;
-using OpenClaw.Server.Health;
 using OpenClaw.Server.Integrations;
+using OpenClaw.Server.Health;
 using OpenClaw.Server.Observability;
 using OpenClaw.Server.Observability.Logging;
 using OpenClaw.Server.OpenApi;
@@ -40,9 +40,10 @@ public static class OpenClawServer
         // Explicitly after versioning: it rewrites unversioned paths, and routing must see the rewritten one.
         app.UseRouting();
         app.UseOpenClawRouteCapture();
+        app.UseOpenClawWebApp();
         app.UseOpenClawSecurity();
-        app.UseOpenClawRequestLogging();
         app.UseOpenClawIntegrations();
+        app.UseOpenClawRequestLogging();
         app.UseStatusCodePages();
 
         app.MapOpenClawHealth();

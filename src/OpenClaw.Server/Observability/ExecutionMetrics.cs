@@ -27,6 +27,8 @@ internal sealed class ExecutionMetrics
 
     public CounterFamily TasksProcessed { get; } = new("tasks_processed_total", "Tasks (step instances) that settled, by final status (succeeded, failed, skipped, cancelled).", "status");
 
+    public HistogramFamily TaskDuration { get; } = new("openclaw_task_duration_seconds", "Time one attempt of a step took, from its start to its settling, in seconds, by final status.", DurationBuckets, "status");
+
     public HistogramFamily WorkflowDuration { get; } = new("workflow_execution_duration_seconds", "Time from an execution's start to its finish, in seconds, by workflow id.", DurationBuckets, "workflow");
 
     public void Observe(ExecutionEvent @event)
@@ -42,6 +44,8 @@ internal sealed class ExecutionMetrics
             case StepChangedEvent { Step: var step } when step.Status.IsTerminal():
                 if (!_settledSteps.Add((step.Id, step.Status, step.Attempt))) return;
                 TasksProcessed.Increment(step.Status.ToWire());
+                if (step is { StartedAt: { } started, CompletedAt: { } settled })
+                    TaskDuration.Observe(Math.Max(0, (settled - started).TotalSeconds), step.Status.ToWire());
                 if (step.PluginName is { } plugin && step.Status is StepRunStatus.Succeeded or StepRunStatus.Failed)
                 {
                     var outcomes = _plugins.GetOrAdd(plugin, _ => new PluginOutcomes());
@@ -62,6 +66,7 @@ internal sealed class ExecutionMetrics
         writer.Family("plugin_usage_total", "counter", "Plugin steps that ran to an outcome (succeeded or failed), by plugin.");
         foreach (var p in plugins) writer.Sample("plugin_usage_total", p.Succeeded + p.Failed, ("plugin", p.Plugin));
         WorkflowDuration.Write(writer);
+        TaskDuration.Write(writer);
         writer.Family("plugin_execution_success_rate", "gauge", "Share of plugin steps that succeeded, succeeded / (succeeded + failed), since this process started, by plugin (0 to 1).");
         foreach (var p in plugins)
         {

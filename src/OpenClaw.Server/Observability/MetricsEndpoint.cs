@@ -4,7 +4,7 @@ namespace OpenClaw.Server.Observability;
 
 /// <summary>Assembles one scrape of every metric family, in the spec's groups: system, application, business, custom.</summary>
 internal sealed class MetricsExporter(
-    SystemMetrics system, HttpMetrics http, ExecutionMetrics executions, ActiveUserTracker users, QueueDepthProbe queue)
+    SystemMetrics system, HttpMetrics http, ExecutionMetrics executions, ActiveUserTracker users, QueueDepthProbe queue, WorkerMetrics workers)
 {
     /// <summary>The metric names the specification lists (监控指标体系); each appears in every scrape.</summary>
     public static readonly string[] SpecMetricNames =
@@ -30,6 +30,7 @@ internal sealed class MetricsExporter(
         executions.Write(writer);
         users.Write(writer);
         await queue.WriteAsync(writer, cancellationToken).ConfigureAwait(false);
+        workers.Write(writer);
         return writer.ToString();
     }
 }
@@ -51,6 +52,7 @@ internal static class MetricsEndpoint
             sp.GetRequiredService<Core.Storage.IExecutionQueries>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILogger<QueueDepthProbe>>()));
+        services.AddSingleton<WorkerMetrics>();
         services.AddSingleton<MetricsExporter>();
         services.AddHostedService<ExecutionMetricsListener>();
         return services;

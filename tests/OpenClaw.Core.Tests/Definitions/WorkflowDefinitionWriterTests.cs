@@ -57,4 +57,35 @@ public class WorkflowDefinitionWriterTests
             """);
         Assert.Contains("vars.n < 10 && vars.ok", WorkflowDefinitionWriter.ToJson(definition), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DesignerLayout_IsKeptThroughReadAndWrite()
+    {
+        var definition = DefinitionFixtures.ParseYaml("""
+            id: w
+            name: W
+            steps:
+              - { id: a, type: plugin, config: { plugin: noop }, ui: { x: 120, y: -40 } }
+              - { id: b, type: plugin, config: { plugin: noop } }
+            """);
+
+        using var document = JsonDocument.Parse(WorkflowDefinitionWriter.ToJson(definition));
+        var steps = document.RootElement.GetProperty("steps");
+        Assert.Equal(120, steps[0].GetProperty("ui").GetProperty("x").GetInt32());
+        Assert.Equal(-40, steps[0].GetProperty("ui").GetProperty("y").GetInt32());
+        Assert.False(steps[1].TryGetProperty("ui", out _));
+    }
+
+    [Fact]
+    public void DesignerLayout_MustBeAnObject()
+    {
+        var result = new WorkflowValidator().ParseAndValidate("""
+            id: w
+            name: W
+            steps:
+              - { id: a, type: plugin, config: { plugin: noop }, ui: [1, 2] }
+            """, DefinitionFormat.Yaml);
+
+        Assert.Contains(result.Errors, e => e.Path == "$.steps[0].ui");
+    }
 }

@@ -86,13 +86,14 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
-    /// <summary>Starts a server on a free loopback port with <paramref name="environment"/>; <see cref="WaitUntilReadyAsync"/> waits for it.</summary>
-    public static ServerProcess Start(string label, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts a server on a loopback port with <paramref name="environment"/>; <see cref="WaitUntilReadyAsync"/> waits for it.</summary>
+    /// <param name="port">The port to listen on (e.g. a restarted process taking its predecessor's); a free one when null.</param>
+    public static ServerProcess Start(string label, IReadOnlyDictionary<string, string> environment, int? port = null)
     {
         if (!File.Exists(ServerDll))
             throw new FileNotFoundException($"The server is not built at '{ServerDll}'; build tests/OpenClaw.Runtime.Tests (it references the server project).", ServerDll);
 
-        string baseUrl = $"http://127.0.0.1:{FreePort()}";
+        string baseUrl = $"http://127.0.0.1:{port ?? FreePort()}";
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
@@ -192,7 +193,8 @@ internal sealed class ServerProcess : IDisposable
         lock (_outputGate) _output.AppendLine(line);
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

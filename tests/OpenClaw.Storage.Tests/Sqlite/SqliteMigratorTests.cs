@@ -16,13 +16,13 @@ public sealed class SqliteMigratorTests : IDisposable
     public void Dispose() => SqliteBackend.DeleteFolder(_folder);
 
     [Fact]
-    public void EmbeddedMigrations_AreNumberedFromOne_EachNumberOnce()
+    public void EmbeddedMigrations_AreNumberedUniquelyFromTheInitialOne()
     {
         var versions = SqliteMigrator.EmbeddedMigrations.Select(m => m.Version).Order().ToList();
 
-        // Branches number their migrations in blocks (sched 0002, auth 0003, integrations 0004, ...), so gaps are allowed.
+        // Branches number their migrations in blocks (0002 scheduler, 0005 platform, ...), so gaps are expected; clashes are not.
+        Assert.Equal(versions.Distinct(), versions);
         Assert.Equal(1, versions[0]);
-        Assert.Equal(versions.Distinct().Count(), versions.Count);
         Assert.Equal("initial", SqliteMigrator.EmbeddedMigrations.Single(m => m.Version == 1).Name);
     }
 
