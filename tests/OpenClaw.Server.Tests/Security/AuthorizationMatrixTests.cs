@@ -77,6 +77,14 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("GET /executions/{id:guid}", f => At($"executions/{f.ExecutionId}"), Resource: true),
         new("POST /executions/{id:guid}/cancel", f => At($"executions/{f.ExecutionId}/cancel"), Resource: true),
 
+        // Workflow versions, live events (the sample execution has finished, so its stream ends after the snapshot), API documents.
+        new("GET /workflows/{id}/versions", f => At($"workflows/{f.WorkflowId}/versions"), Resource: true),
+        new("GET /workflows/{id}/versions/{version:int}", f => At($"workflows/{f.WorkflowId}/versions/1"), Resource: true),
+        new("POST /workflows/{id}/publish", f => At($"workflows/{f.WorkflowId}/publish", Json("{\"version\":1}")), Resource: true),
+        new("GET /executions/{id:guid}/events", f => At($"executions/{f.ExecutionId}/events"), Resource: true),
+        new("GET /executions/events", _ => At("executions/events")),
+        new("GET /openapi/{documentName}.json", _ => At("openapi/v2.json")),
+
         // Plugins and the marketplace: installation-wide, not per tenant (see docs/security.md), so no 404 row.
         new("GET /plugins", _ => At("plugins")),
         new("GET /plugins/{name}/{version}", _ => At("plugins/log/1.0.0"), Allowed: Missing),
@@ -239,7 +247,8 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
     private static async Task<int> SendAsync(HttpClient client, string method, string url, HttpContent? body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = body };
-        using var response = await client.SendAsync(request);
+        // Headers only: the status is all the matrix needs, and a live event stream (GET /executions/events) never ends.
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         return (int)response.StatusCode;
     }
 
