@@ -285,6 +285,12 @@ export function createTests(env) {
         if (overflow > 1) throw new Error(`the page is ${overflow}px wider than the phone`);
         const manifest = await (await fetch(`${server.url}/manifest.webmanifest`)).json();
         if (manifest.display !== 'standalone') throw new Error('the PWA manifest is not installable');
+        // Installable also means a service worker that controls the app.
+        const active = await page.evaluate(() => Promise.race([
+          navigator.serviceWorker.ready.then((r) => !!r.active),
+          new Promise((resolve) => setTimeout(() => resolve(false), 15000)),
+        ]));
+        if (!active) throw new Error('no active service worker');
       },
     },
   ];
