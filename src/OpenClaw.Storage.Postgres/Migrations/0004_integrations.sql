@@ -104,4 +104,4 @@ CREATE TABLE notification_watermarks (
 );
 
 CREATE INDEX ix_executions_completed ON workflow_executions (completed_at) WHERE completed_at IS NOT NULL;
-CREATE INDEX ix_tasks_failed         ON tasks (completed_at) WHERE status = 'failed';
+CREATE INDEX ix_tasks_failed_completed ON tasks (completed_at) WHERE status = 'failed';

@@ -105,4 +105,4 @@ CREATE TABLE notification_watermarks (
 
 -- The evaluator's reads: executions by completion time, failed tasks by completion time.
 CREATE INDEX ix_executions_completed ON workflow_executions (completed_at) WHERE completed_at IS NOT NULL;
-CREATE INDEX ix_tasks_failed         ON tasks (completed_at) WHERE status = 'failed';
+CREATE INDEX ix_tasks_failed_completed ON tasks (completed_at) WHERE status = 'failed';
