@@ -104,4 +104,5 @@ CREATE TABLE notification_watermarks (
 );
 
 CREATE INDEX ix_executions_completed ON workflow_executions (completed_at) WHERE completed_at IS NOT NULL;
-CREATE INDEX ix_tasks_failed         ON tasks (completed_at) WHERE status = 'failed';
+-- Named apart from 0002's ix_tasks_failed (per tenant, for the failed queue): this one serves the notification scan.
+CREATE INDEX ix_tasks_failed_completed ON tasks (completed_at) WHERE status = 'failed';
