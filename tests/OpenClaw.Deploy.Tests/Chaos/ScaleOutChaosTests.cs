@@ -18,6 +18,7 @@ namespace OpenClaw.Deploy.Tests.Chaos;
 /// the driver got an id for succeeded, none lost, no completed step ran again, and exactly one execution per cron tick.
 /// deploy/chaos/run.sh runs this test; its knobs are <see cref="ChaosSettings"/>.
 /// </summary>
+[Collection(ChaosCollection.Name)]
 public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const string WorkflowId = "chaos";
