@@ -15,6 +15,8 @@ internal sealed partial class NotificationDispatcher(
 {
     private const int BatchSize = 20;
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly Lock _retryGate = new();
+    private DateTimeOffset? _nextRetryAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,12 +35,28 @@ internal sealed partial class NotificationDispatcher(
             }
             try
             {
-                await signal.Deliver.WaitAsync(options.Value.DeliveryPollInterval, stoppingToken).ConfigureAwait(false);
+                await signal.Deliver.WaitAsync(NextWait(), stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Until this node's earliest scheduled retry, at most the safety poll: retries keep their backoff without the
+    /// dispatcher polling an idle database (new deliveries wake it through the signal).
+    /// </summary>
+    private TimeSpan NextWait()
+    {
+        var poll = options.Value.DeliveryPollInterval;
+        lock (_retryGate)
+        {
+            if (_nextRetryAt is not { } at) return poll;
+            var until = at - time.GetUtcNow();
+            if (until <= TimeSpan.Zero) _nextRetryAt = null;
+            return until <= TimeSpan.Zero ? TimeSpan.Zero : until < poll ? until : poll;
         }
     }
 
@@ -78,7 +96,12 @@ internal sealed partial class NotificationDispatcher(
         }
         else
         {
-            outcome = delivery with { Status = "pending", Attempts = attempts, LastError = Truncate(error), NextAttemptAt = now + Backoff(attempts, o) };
+            var retryAt = now + Backoff(attempts, o);
+            outcome = delivery with { Status = "pending", Attempts = attempts, LastError = Truncate(error), NextAttemptAt = retryAt };
+            lock (_retryGate)
+            {
+                if (_nextRetryAt is not { } earliest || retryAt < earliest) _nextRetryAt = retryAt;
+            }
         }
         await store.UpdateDeliveryAsync(outcome, CancellationToken.None).ConfigureAwait(false);
     }

@@ -5,9 +5,12 @@ namespace OpenClaw.Server.Notifications;
 /// <summary>Timings of the notification service (section <c>OpenClaw:Notifications</c>).</summary>
 public sealed class NotificationOptions
 {
-    /// <summary>How often rules are evaluated against executions that finished (also woken at once by local completions).</summary>
+    /// <summary>
+    /// The safety poll of rule evaluation: executions finishing in this process wake the evaluator at once, so this only
+    /// bounds how late a completion is noticed that no local event announced. Long, so an idle system stays quiet.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan EvaluateInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan EvaluateInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How far back each evaluation looks again, for completions committed late by another process; the dedupe key makes
@@ -16,9 +19,12 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ScanOverlap { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often due deliveries are looked for (also woken at once by new ones).</summary>
+    /// <summary>
+    /// The safety poll for due deliveries: new deliveries wake the dispatcher at once and it sleeps until its earliest
+    /// scheduled retry, so this only bounds how late another node's orphaned delivery is taken over.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan DeliveryPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DeliveryPollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Attempts per delivery before it is marked failed.</summary>
     [Range(1, 100)]
