@@ -95,14 +95,6 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("POST /schedules/{id:guid}/pause", async f => new Sample($"schedules/{await NewScheduleAsync(f)}/pause"), Resource: true),
         new("POST /schedules/{id:guid}/resume", async f => new Sample($"schedules/{await NewScheduleAsync(f)}/resume"), Resource: true),
 
-        // Workflow versions, live events (the sample execution has finished, so its stream ends after the snapshot), API documents.
-        new("GET /workflows/{id}/versions", f => At($"workflows/{f.WorkflowId}/versions"), Resource: true),
-        new("GET /workflows/{id}/versions/{version:int}", f => At($"workflows/{f.WorkflowId}/versions/1"), Resource: true),
-        new("POST /workflows/{id}/publish", f => At($"workflows/{f.WorkflowId}/publish", Json("{\"version\":1}")), Resource: true),
-        new("GET /executions/{id:guid}/events", f => At($"executions/{f.ExecutionId}/events"), Resource: true),
-        new("GET /executions/events", _ => At("executions/events")),
-        new("GET /openapi/{documentName}.json", _ => At("openapi/v2.json")),
-
         // Plugins and the marketplace: installation-wide, not per tenant (see docs/security.md), so no 404 row.
         new("GET /plugins", _ => At("plugins")),
         new("GET /plugins/{name}/{version}", _ => At("plugins/log/1.0.0"), Allowed: Missing),
