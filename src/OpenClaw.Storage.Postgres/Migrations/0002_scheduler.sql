@@ -15,7 +15,7 @@ DROP INDEX ix_tasks_claim;
 CREATE INDEX ix_tasks_claim ON tasks (priority DESC, run_at, seq) WHERE status = 'queued' AND gate IS NULL;
 CREATE INDEX ix_tasks_gated ON tasks (priority DESC, run_at, seq) WHERE status = 'queued' AND gate IS NOT NULL;
 -- The failed queue: failed tasks, newest first, keyset paging on (completed_at, id).
-CREATE INDEX ix_tasks_failed ON tasks (tenant_id, completed_at DESC, id DESC) WHERE status = 'failed';
+CREATE INDEX ix_tasks_dead_letters ON tasks (tenant_id, completed_at DESC, id DESC) WHERE status = 'failed';
 
 -- A paused queue's tasks stay queued and are not claimed.
 CREATE TABLE queue_pauses (

@@ -13,7 +13,7 @@ ALTER TABLE workflow_executions ADD COLUMN retry_of TEXT;
 DROP INDEX ix_tasks_claim;
 CREATE INDEX ix_tasks_claim ON tasks (priority DESC, run_at, seq) WHERE status = 'queued' AND gate IS NULL;
 CREATE INDEX ix_tasks_gated ON tasks (priority DESC, run_at, seq) WHERE status = 'queued' AND gate IS NOT NULL;
-CREATE INDEX ix_tasks_failed ON tasks (tenant_id, completed_at DESC, id DESC) WHERE status = 'failed';
+CREATE INDEX ix_tasks_dead_letters ON tasks (tenant_id, completed_at DESC, id DESC) WHERE status = 'failed';
 
 CREATE TABLE queue_pauses (
     tenant_id TEXT    NOT NULL,
