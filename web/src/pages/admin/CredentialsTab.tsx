@@ -14,7 +14,7 @@ const TYPES: Record<string, string[]> = {
 
 /** Credentials: names and field names only; values are write-only and never come back after saving. */
 export function CredentialsTab() {
-  const list = useApi((signal) => api.get<{ items: Credential[] }>('/credentials', undefined, signal), []);
+  const list = useApi((signal) => api.get<Credential[]>('/credentials', undefined, signal), []);
   const [editing, setEditing] = useState<Credential | 'new' | null>(null);
   const [error, setError] = useState<unknown>(null);
   return (
@@ -24,8 +24,8 @@ export function CredentialsTab() {
       <table className="table">
         <thead><tr><th>Name</th><th>Type</th><th>Fields (values hidden)</th><th>Updated</th><th /></tr></thead>
         <tbody>
-          {list.data?.items.map((c) => (
-            <tr key={c.id}>
+          {list.data?.map((c) => (
+            <tr key={c.id} data-testid={`credential-${c.name}`}>
               <td><strong>{c.name}</strong><div className="muted small">{c.description ?? ''}</div></td>
               <td>{c.type}</td>
               <td className="small">{c.fields.map((f) => <code key={f}>{f}: ••••• </code>)}</td>
