@@ -13,8 +13,9 @@ if [ "$build_status" -ne 0 ]; then
   exit 1
 fi
 
-# --blame-hang-timeout turns a hung test into a failure with a dump instead of a stuck CI run.
-dotnet test OpenClaw.sln --no-build -c Debug --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
+# --blame-hang-timeout turns a hung test into a failure with a dump instead of a stuck CI run. 10 minutes: the scale-out
+# chaos test (tests/OpenClaw.Deploy.Tests) alone takes 3 to 5 minutes on a busy 2-core machine.
+dotnet test OpenClaw.sln --no-build -c Debug --blame-hang-timeout 10m "$@" 2>&1 | tee "$log"
 test_status=${PIPESTATUS[0]}
 # The web app's Vitest and browser tests print their counts in the same format (web/test.sh).
 web/test.sh 2>&1 | tee -a "$log"
