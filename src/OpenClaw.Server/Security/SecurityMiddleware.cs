@@ -69,8 +69,9 @@ internal sealed class SecurityMiddleware(
         }
         if (required is null && endpoint.Metadata.GetMetadata<AuthenticatedOnly>() is null)
         {
-            // The startup check makes this unreachable for mapped endpoints; refuse rather than serve an unprotected one.
-            await ForbidAsync(context, caller, "This endpoint declares no permission, so nobody may call it.");
+            // Every mapped endpoint declares something (the startup check); an undeclared one is routing's own, such as
+            // the 405 answer for a known path with another method. Let it answer.
+            await next(context);
             return;
         }
         if (mustChangePassword && endpoint.Metadata.GetMetadata<AllowedBeforePasswordChange>() is null)

@@ -95,6 +95,14 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("POST /schedules/{id:guid}/pause", async f => new Sample($"schedules/{await NewScheduleAsync(f)}/pause"), Resource: true),
         new("POST /schedules/{id:guid}/resume", async f => new Sample($"schedules/{await NewScheduleAsync(f)}/resume"), Resource: true),
 
+        // Workflow versions, live events (the sample execution has finished, so its stream ends after the snapshot), API documents.
+        new("GET /workflows/{id}/versions", f => At($"workflows/{f.WorkflowId}/versions"), Resource: true),
+        new("GET /workflows/{id}/versions/{version:int}", f => At($"workflows/{f.WorkflowId}/versions/1"), Resource: true),
+        new("POST /workflows/{id}/publish", f => At($"workflows/{f.WorkflowId}/publish", Json("{\"version\":1}")), Resource: true),
+        new("GET /executions/{id:guid}/events", f => At($"executions/{f.ExecutionId}/events"), Resource: true),
+        new("GET /executions/events", _ => At("executions/events")),
+        new("GET /openapi/{documentName}.json", _ => At("openapi/v2.json")),
+
         // Plugins and the marketplace: installation-wide, not per tenant (see docs/security.md), so no 404 row.
         new("GET /plugins", _ => At("plugins")),
         new("GET /plugins/{name}/{version}", _ => At("plugins/log/1.0.0"), Allowed: Missing),
@@ -140,10 +148,111 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("GET /tenants/{id}", _ => At("tenants/default")),
         new("PATCH /tenants/{id}", _ => At("tenants/default", Json("""{"name":"Default"}"""))),
 
+        // Credentials, triggers, webhooks, manual runs, notifications.
+        new("GET /credentials", _ => At("credentials")),
+        new("GET /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}"), Resource: true),
+        new("POST /credentials", _ => At("credentials", Json(() => $$$"""{"name":"mx_{{{Guid.NewGuid():N}}}","type":"bearer","values":{"token":"mx-token"}}"""))),
+        new("PUT /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}", Json("""{"description":"mx"}""")), Resource: true),
+        new("DELETE /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}"), Resource: true),
+        new("POST /credentials/reencrypt", _ => At("credentials/reencrypt")),
+        new("GET /triggers", _ => At("triggers")),
+        new("GET /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}"), Resource: true),
+        new("POST /triggers", f => At("triggers", Json($$"""{"workflow_id":"{{f.WorkflowId}}"}"""))),
+        new("PUT /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}", Json("""{"enabled":true}""")), Resource: true),
+        new("DELETE /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}"), Resource: true),
+        new("POST /triggers/{id:guid}/rotate-path", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}/rotate-path"), Resource: true),
+        new("POST /triggers/{id:guid}/rotate-secret", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}/rotate-secret"), Resource: true),
+        new("POST /workflows/{id}/run", f => At($"workflows/{f.WorkflowId}/run", Json("{}")), Resource: true),
+        new("POST /webhooks/{path}", async f => new Sample($"webhooks/{(await NewTriggerAsync(f)).Path}", Json("{}"))),
+        new("GET /notifications/rules", _ => At("notifications/rules")),
+        new("GET /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}"), Resource: true),
+        new("POST /notifications/rules", _ => At("notifications/rules", Json("""{"name":"mx","events":["execution.failed"],"channel":"in_app"}"""))),
+        new("PUT /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}", Json("""{"enabled":false}""")), Resource: true),
+        new("DELETE /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}"), Resource: true),
+        new("GET /notifications/deliveries", _ => At("notifications/deliveries")),
+        new("GET /notifications/inbox", _ => At("notifications/inbox")),
+        new("POST /notifications/inbox/{id:guid}/read", async f => new Sample($"notifications/inbox/{await NewInboxItemAsync(f)}/read"), Resource: true),
+
         // Audit.
         new("GET /audit", _ => At("audit")),
         new("GET /security/events", _ => At("security/events")),
+
+        // OpenAPI (platform).
+        new("GET /openapi/{documentName}.json", _ => At("openapi/v2.json")),
+
+        // Workflow versions and live events (platform).
+        new("GET /workflows/{id}/versions", f => At($"workflows/{f.WorkflowId}/versions"), Resource: true),
+        new("GET /workflows/{id}/versions/{version:int}", f => At($"workflows/{f.WorkflowId}/versions/1"), Resource: true),
+        new("POST /workflows/{id}/publish", f => At($"workflows/{f.WorkflowId}/publish", Json("""{"version":1}""")), Resource: true),
+        new("GET /executions/{id:guid}/events", f => At($"executions/{f.ExecutionId}/events"), Resource: true),
+        new("GET /executions/events", _ => At("executions/events")),
+
+        // Credentials, triggers, webhooks, notifications (integrations).
+        new("GET /credentials", _ => At("credentials")),
+        new("POST /credentials", _ => At("credentials", Json(CredentialJson))),
+        new("GET /credentials/{id:guid}", async f => new Sample($"credentials/{await CreateAsync(f, "credentials", CredentialJson())}"), Resource: true),
+        new("PUT /credentials/{id:guid}", async f => new Sample($"credentials/{await CreateAsync(f, "credentials", CredentialJson())}", Json(CredentialJson)),
+            Resource: true),
+        new("DELETE /credentials/{id:guid}", async f => new Sample($"credentials/{await CreateAsync(f, "credentials", CredentialJson())}"), Resource: true),
+        new("POST /credentials/reencrypt", _ => At("credentials/reencrypt")),
+        new("GET /triggers", _ => At("triggers")),
+        new("POST /triggers", f => At("triggers", Json($$"""{"workflow_id":"{{f.WorkflowId}}"}"""))),
+        new("GET /triggers/{id:guid}", async f => new Sample($"triggers/{await TriggerAsync(f)}"), Resource: true),
+        new("PUT /triggers/{id:guid}", async f => new Sample($"triggers/{await TriggerAsync(f)}", Json($$"""{"workflow_id":"{{f.WorkflowId}}"}""")),
+            Resource: true),
+        new("DELETE /triggers/{id:guid}", async f => new Sample($"triggers/{await TriggerAsync(f)}"), Resource: true),
+        new("POST /triggers/{id:guid}/rotate-path", async f => new Sample($"triggers/{await TriggerAsync(f)}/rotate-path"), Resource: true),
+        new("POST /triggers/{id:guid}/rotate-secret", async f => new Sample($"triggers/{await TriggerAsync(f)}/rotate-secret"), Resource: true),
+        new("POST /workflows/{id}/run", f => At($"workflows/{f.WorkflowId}/run", Json("{}")), Resource: true),
+        new("POST /webhooks/{path}", _ => At("webhooks/no-such-hook", Json("{}"))),
+        new("GET /notifications/rules", _ => At("notifications/rules")),
+        new("POST /notifications/rules", _ => At("notifications/rules", Json(RuleJson))),
+        new("GET /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await CreateAsync(f, "notifications/rules", RuleJson)}"),
+            Resource: true),
+        new("PUT /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await CreateAsync(f, "notifications/rules", RuleJson)}",
+            Json(RuleJson)), Resource: true),
+        new("DELETE /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await CreateAsync(f, "notifications/rules", RuleJson)}"),
+            Resource: true),
+        new("GET /notifications/deliveries", _ => At("notifications/deliveries")),
+        new("GET /notifications/inbox", _ => At("notifications/inbox")),
+        new("POST /notifications/inbox/{id:guid}/read", _ => At($"notifications/inbox/{Guid.NewGuid()}/read"), Allowed: Missing),
+
+        // Queues, dead letters, retries, schedules (scheduler).
+        new("GET /queues", _ => At("queues")),
+        new("GET /queues/stats", _ => At("queues/stats")),
+        new("POST /queues/{name}/pause", _ => At("queues/matrix-none/pause"), Allowed: Missing),
+        new("POST /queues/{name}/resume", _ => At("queues/matrix-none/resume"), Allowed: Missing),
+        new("GET /queues/failed", _ => At("queues/failed")),
+        new("GET /queues/failed/{taskId:guid}", _ => At($"queues/failed/{Guid.NewGuid()}"), Allowed: Missing),
+        new("POST /queues/failed/{taskId:guid}/requeue", _ => At($"queues/failed/{Guid.NewGuid()}/requeue", Json("{}")), Allowed: Missing),
+        new("DELETE /queues/failed/{taskId:guid}", _ => At($"queues/failed/{Guid.NewGuid()}"), Allowed: Missing),
+        new("POST /executions/{id:guid}/retry", f => At($"executions/{f.ExecutionId}/retry", Json("""{"from":"start"}""")), Resource: true),
+        new("GET /schedules", _ => At("schedules")),
+        new("POST /schedules", f => At("schedules", Json(ScheduleJson(f)))),
+        new("GET /schedules/{id:guid}", async f => new Sample($"schedules/{await CreateAsync(f, "schedules", ScheduleJson(f))}"), Resource: true),
+        new("PUT /schedules/{id:guid}", async f => new Sample($"schedules/{await CreateAsync(f, "schedules", ScheduleJson(f))}", Json(ScheduleJson(f))),
+            Resource: true),
+        new("DELETE /schedules/{id:guid}", async f => new Sample($"schedules/{await CreateAsync(f, "schedules", ScheduleJson(f))}"), Resource: true),
+        new("POST /schedules/{id:guid}/pause", async f => new Sample($"schedules/{await CreateAsync(f, "schedules", ScheduleJson(f))}/pause"), Resource: true),
+        new("POST /schedules/{id:guid}/resume", async f => new Sample($"schedules/{await CreateAsync(f, "schedules", ScheduleJson(f))}/resume"), Resource: true),
     ];
+
+    private static string CredentialJson() => $$$"""{"name":"mx-{{{Guid.NewGuid():N}}}","type":"bearer","values":{"token":"t0ps3cret"}}""";
+
+    private const string RuleJson = """{"name":"mx","events":["execution.failed"],"channel":"in_app"}""";
+
+    /// <summary>Once a year at 01:00 on 1 January: stored, never fires during the test.</summary>
+    private static string ScheduleJson(Fixture f) => $$"""{"workflow_id":"{{f.WorkflowId}}","cron":"0 1 1 1 *"}""";
+
+    /// <summary>Creates a resource as the default tenant's administrator and returns its id.</summary>
+    private static async Task<string> CreateAsync(Fixture f, string path, string json)
+    {
+        using var created = await f.Server.Client.PostJsonAsync($"api/v2/{path}", json);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"POST {path}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static Task<string> TriggerAsync(Fixture f) => CreateAsync(f, "triggers", $$"""{"workflow_id":"{{f.WorkflowId}}"}""");
 
     /// <summary>A kind of caller and what it holds (null: anonymous).</summary>
     private sealed record CallerCase(string Name, HttpClient Client, IReadOnlySet<string>? Permissions, bool OtherTenant = false);
@@ -261,10 +370,40 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         return (await created.ReadJsonAsync()).Str("id");
     }
 
+    private static async Task<string> NewCredentialAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/credentials", $$$"""{"name":"mx_{{{Guid.NewGuid():N}}}","type":"bearer","values":{"token":"mx-token"}}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static async Task<(string Id, string Path)> NewTriggerAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/triggers", $$"""{"workflow_id":"{{f.WorkflowId}}"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.ReadJsonAsync();
+        return (body.Str("id"), body.Str("path"));
+    }
+
+    private static async Task<string> NewRuleAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/notifications/rules", """{"name":"mx","events":["execution.failed"],"channel":"in_app"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static async Task<Guid> NewInboxItemAsync(Fixture f)
+    {
+        var item = new InboxItemRecord(Guid.NewGuid(), "default", Guid.NewGuid(), Guid.NewGuid(), "execution.failed", "mx", "{}", DateTimeOffset.UtcNow, null);
+        await f.Server.Services.GetRequiredService<INotificationStore>().AddInboxItemAsync(item);
+        return item.Id;
+    }
+
     private static async Task<int> SendAsync(HttpClient client, string method, string url, HttpContent? body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = body };
-        using var response = await client.SendAsync(request);
+        // Headers only: the live-event endpoints stream until the client goes away.
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         return (int)response.StatusCode;
     }
 
