@@ -76,33 +76,6 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("GET /executions", _ => At("executions")),
         new("GET /executions/{id:guid}", f => At($"executions/{f.ExecutionId}"), Resource: true),
         new("POST /executions/{id:guid}/cancel", f => At($"executions/{f.ExecutionId}/cancel"), Resource: true),
-        new("POST /executions/{id:guid}/retry", f => At($"executions/{f.ExecutionId}/retry", Json("{}")), Resource: true),
-
-        // Scheduler: queues (a queue of its own, so pausing it stops nothing else), dead letters, schedules.
-        new("GET /queues", _ => At("queues")),
-        new("GET /queues/stats", _ => At("queues/stats")),
-        new("POST /queues/{name}/pause", _ => At("queues/mx-matrix/pause")),
-        new("POST /queues/{name}/resume", _ => At("queues/mx-matrix/resume")),
-        new("GET /queues/failed", _ => At("queues/failed")),
-        new("GET /queues/failed/{taskId:guid}", _ => At($"queues/failed/{Guid.NewGuid()}"), Allowed: Missing),
-        new("POST /queues/failed/{taskId:guid}/requeue", _ => At($"queues/failed/{Guid.NewGuid()}/requeue", Json("{}")), Allowed: Missing),
-        new("DELETE /queues/failed/{taskId:guid}", _ => At($"queues/failed/{Guid.NewGuid()}"), Allowed: Missing),
-        new("GET /schedules", _ => At("schedules")),
-        new("POST /schedules", f => At("schedules", Json($$"""{"workflow_id":"{{f.WorkflowId}}","cron":"0 9 * * *"}"""))),
-        new("GET /schedules/{id:guid}", async f => new Sample($"schedules/{await NewScheduleAsync(f)}"), Resource: true),
-        new("PUT /schedules/{id:guid}", async f => new Sample($"schedules/{await NewScheduleAsync(f)}", Json("""{"cron":"0 10 * * *"}""")), Resource: true),
-        new("DELETE /schedules/{id:guid}", async f => new Sample($"schedules/{await NewScheduleAsync(f)}"), Resource: true),
-        new("POST /schedules/{id:guid}/pause", async f => new Sample($"schedules/{await NewScheduleAsync(f)}/pause"), Resource: true),
-        new("POST /schedules/{id:guid}/resume", async f => new Sample($"schedules/{await NewScheduleAsync(f)}/resume"), Resource: true),
-
-        // Workflow versions, live events (the sample execution has finished, so its stream ends after the snapshot), API documents.
-        new("GET /workflows/{id}/versions", f => At($"workflows/{f.WorkflowId}/versions"), Resource: true),
-        new("GET /workflows/{id}/versions/{version:int}", f => At($"workflows/{f.WorkflowId}/versions/1"), Resource: true),
-        new("POST /workflows/{id}/publish", f => At($"workflows/{f.WorkflowId}/publish", Json("{\"version\":1}")), Resource: true),
-        new("GET /executions/{id:guid}/events", f => At($"executions/{f.ExecutionId}/events"), Resource: true),
-        new("GET /executions/events", _ => At("executions/events")),
-        new("GET /openapi/{documentName}.json", _ => At("openapi/v2.json")),
-
         // Plugins and the marketplace: installation-wide, not per tenant (see docs/security.md), so no 404 row.
         new("GET /plugins", _ => At("plugins")),
         new("GET /plugins/{name}/{version}", _ => At("plugins/log/1.0.0"), Allowed: Missing),
@@ -361,13 +334,6 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         using var created = await f.Server.Client.PostJsonAsync("api/v2/workflows", Definitions.HelloJson(id));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return id;
-    }
-
-    private static async Task<string> NewScheduleAsync(Fixture f)
-    {
-        using var created = await f.Server.Client.PostJsonAsync("api/v2/schedules", $$"""{"workflow_id":"{{f.WorkflowId}}","cron":"0 9 * * *"}""");
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await created.ReadJsonAsync()).Str("id");
     }
 
     private static async Task<string> NewCredentialAsync(Fixture f)
