@@ -168,6 +168,16 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         // Audit.
         new("GET /audit", _ => At("audit")),
         new("GET /security/events", _ => At("security/events")),
+
+        // OpenAPI (platform).
+        new("GET /openapi/{documentName}.json", _ => At("openapi/v2.json")),
+
+        // Workflow versions and live events (platform).
+        new("GET /workflows/{id}/versions", f => At($"workflows/{f.WorkflowId}/versions"), Resource: true),
+        new("GET /workflows/{id}/versions/{version:int}", f => At($"workflows/{f.WorkflowId}/versions/1"), Resource: true),
+        new("POST /workflows/{id}/publish", f => At($"workflows/{f.WorkflowId}/publish", Json("""{"version":1}""")), Resource: true),
+        new("GET /executions/{id:guid}/events", f => At($"executions/{f.ExecutionId}/events"), Resource: true),
+        new("GET /executions/events", _ => At("executions/events")),
     ];
 
     /// <summary>A kind of caller and what it holds (null: anonymous).</summary>
@@ -277,13 +287,6 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         using var created = await f.Server.Client.PostJsonAsync("api/v2/workflows", Definitions.HelloJson(id));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return id;
-    }
-
-    private static async Task<string> NewScheduleAsync(Fixture f)
-    {
-        using var created = await f.Server.Client.PostJsonAsync("api/v2/schedules", $$"""{"workflow_id":"{{f.WorkflowId}}","cron":"0 9 * * *"}""");
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await created.ReadJsonAsync()).Str("id");
     }
 
     private static async Task<string> NewCredentialAsync(Fixture f)
