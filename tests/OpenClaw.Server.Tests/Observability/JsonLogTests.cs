@@ -114,6 +114,7 @@ public sealed class JsonLogTests
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["OpenClaw__DataDirectory"] = dataDirectory;
         start.Environment["OpenClaw__SqliteSynchronous"] = "NORMAL";
+        start.Environment["OpenClaw__Auth__BootstrapApiKey"] = TestServer.BootstrapApiKey;
         start.Environment["Logging__LogLevel__Default"] = "Information";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Logging__LogLevel__OpenClaw.Requests"] = "Debug";
@@ -131,6 +132,7 @@ public sealed class JsonLogTests
                 l => l is not null, what: "the server to start");
             var address = JsonDocument.Parse(listening!).RootElement.GetProperty("context").Str("address");
             using var client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestServer.BootstrapApiKey);
             var id = Definitions.NewId("logs");
             (await client.PostJsonAsync("api/v2/workflows", Definitions.HelloJson(id))).Dispose();
             using var started = await client.PostJsonAsync($"api/v2/workflows/{id}/executions", "{}");
