@@ -17,12 +17,13 @@ COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
 WORKDIR /src
-# Restore first, from the project files alone, so that a source change does not invalidate the package cache layer.
 COPY Directory.Build.props Directory.Packages.props ./
 COPY src/ src/
+# The web app (React, Vite) that the server project builds with npm during publish (web/OpenClaw.Web.targets).
+COPY web/ web/
 RUN --mount=type=cache,target=/root/.nuget/packages \
     dotnet restore src/OpenClaw.Server/OpenClaw.Server.csproj
-RUN --mount=type=cache,target=/root/.nuget/packages \
+RUN --mount=type=cache,target=/root/.nuget/packages --mount=type=cache,target=/root/.npm \
     dotnet publish src/OpenClaw.Server/OpenClaw.Server.csproj -c Release --no-restore -o /app /p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}-noble AS runtime

@@ -165,22 +165,7 @@ public sealed class PostgresQueueStore : IQueueStore
             sql.Append($" AND e.workflow_id = ${p.Count}");
         }
 
-        if (query.Cursor is not null)
-        {
-            var (time, id) = KeysetCursor.Decode(query.Cursor);
-            if (!Guid.TryParseExact(id, "D", out var taskId))
-            {
-                throw new ArgumentException("The paging cursor is not valid; pass back the NextCursor of a previous page unchanged.", nameof(query));
-            }
-
-            p.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(DateTimeOffset.FromUnixTimeMilliseconds(time)), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            p.Add(new NpgsqlParameter<Guid> { TypedValue = taskId });
-            sql.Append($" AND (t.completed_at, t.id) < (${p.Count - 1}, ${p.Count})");
-        }
-
-        p.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
-        sql.Append($" ORDER BY t.completed_at DESC, t.id DESC LIMIT ${p.Count};");
-        command.CommandText = sql.ToString();
+        PostgresKeyset.AppendPage(command, sql, query.Cursor, "t.completed_at", "t.id", limit);
 
         var items = new List<DeadLetter>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -191,7 +176,7 @@ public sealed class PostgresQueueStore : IQueueStore
             }
         }
 
-        return DeadLetterPages.Page(items, limit);
+        return KeysetPage.Cut(items, limit, d => d.FailedAt, d => d.TaskId);
     }
 
     /// <inheritdoc />

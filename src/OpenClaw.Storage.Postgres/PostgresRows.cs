@@ -165,14 +165,6 @@ internal static class PostgresRows
         Author = r.FieldCount > 12 ? GetTextOrNull(r, 12) : null,
     };
 
-    /// <summary>
-    /// Selected after <see cref="WorkflowColumns"/> from <c>workflows</c>: the published version and the current version's
-    /// author, read by <see cref="ReadWorkflow"/>.
-    /// </summary>
-    public const string WorkflowExtraColumns =
-        "published_version, (SELECT v.created_by FROM workflow_versions v " +
-        "WHERE v.tenant_id = workflows.tenant_id AND v.workflow_id = workflows.id AND v.version = workflows.version)";
-
     /// <summary>Reads every step of an execution in creation order (the order <see cref="IExecutionStore.LoadAsync"/> returns).</summary>
     public static async Task<List<StepRunRecord>> ReadStepsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid executionId, CancellationToken cancellationToken)
     {

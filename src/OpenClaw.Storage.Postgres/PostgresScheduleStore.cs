@@ -71,22 +71,7 @@ public sealed class PostgresScheduleStore : IScheduleStore
             sql.Append($" AND workflow_id = ${p.Count}");
         }
 
-        if (query.Cursor is not null)
-        {
-            var (time, id) = KeysetCursor.Decode(query.Cursor);
-            if (!Guid.TryParseExact(id, "D", out var scheduleId))
-            {
-                throw new ArgumentException("The paging cursor is not valid; pass back the NextCursor of a previous page unchanged.", nameof(query));
-            }
-
-            p.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(DateTimeOffset.FromUnixTimeMilliseconds(time)), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            p.Add(new NpgsqlParameter<Guid> { TypedValue = scheduleId });
-            sql.Append($" AND (created_at, id) < (${p.Count - 1}, ${p.Count})");
-        }
-
-        p.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
-        sql.Append($" ORDER BY created_at DESC, id DESC LIMIT ${p.Count};");
-        command.CommandText = sql.ToString();
+        PostgresKeyset.AppendPage(command, sql, query.Cursor, "created_at", "id", limit);
         var items = new List<ScheduleRecord>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -96,7 +81,7 @@ public sealed class PostgresScheduleStore : IScheduleStore
             }
         }
 
-        return SchedulePages.Page(items, limit);
+        return KeysetPage.Cut(items, limit, s => s.CreatedAt, s => s.Id);
     }
 
     /// <inheritdoc />

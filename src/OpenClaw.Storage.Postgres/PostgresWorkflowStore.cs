@@ -115,7 +115,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
     public async Task<WorkflowRecord?> GetAsync(string tenantId, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {List(WorkflowColumns)}, {WorkflowExtraColumns} FROM workflows WHERE tenant_id = $1 AND id = $2;", connection);
+        await using var command = new NpgsqlCommand($"SELECT {List(WorkflowColumns)}, {WorkflowReadColumns.PublishedAndAuthor} FROM workflows WHERE tenant_id = $1 AND id = $2;", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -159,7 +159,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
 
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = connection };
-        var sql = new StringBuilder($"SELECT {List(WorkflowColumns)}, {WorkflowExtraColumns} FROM workflows WHERE tenant_id = $1");
+        var sql = new StringBuilder($"SELECT {List(WorkflowColumns)}, {WorkflowReadColumns.PublishedAndAuthor} FROM workflows WHERE tenant_id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.TenantId });
         if (!string.IsNullOrEmpty(query.Status))
         {

@@ -145,17 +145,7 @@ public sealed class SqliteQueueStore : IQueueStore
             command.Parameters.AddWithValue("@workflow", query.WorkflowId);
         }
 
-        if (query.Cursor is not null)
-        {
-            var (time, id) = KeysetCursor.Decode(query.Cursor);
-            sql.Append(" AND (t.completed_at, t.id) < (@cursor_time, @cursor_id)");
-            command.Parameters.AddWithValue("@cursor_time", time);
-            command.Parameters.AddWithValue("@cursor_id", id);
-        }
-
-        sql.Append(" ORDER BY t.completed_at DESC, t.id DESC LIMIT @limit;");
-        command.Parameters.AddWithValue("@limit", limit + 1);
-        command.CommandText = sql.ToString();
+        SqliteKeyset.AppendPage(command, sql, query.Cursor, "t.completed_at", "t.id", limit);
         var items = new List<DeadLetter>();
         using (var reader = command.ExecuteReader())
         {
@@ -165,7 +155,7 @@ public sealed class SqliteQueueStore : IQueueStore
             }
         }
 
-        return DeadLetterPages.Page(items, limit);
+        return KeysetPage.Cut(items, limit, d => d.FailedAt, d => d.TaskId);
     }
 
     /// <inheritdoc />

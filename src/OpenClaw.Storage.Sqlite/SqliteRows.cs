@@ -219,12 +219,4 @@ internal static class SqliteRows
         PublishedVersion = r.FieldCount > 11 && !r.IsDBNull(11) ? r.GetInt32(11) : null,
         Author = r.FieldCount > 12 ? GetTextOrNull(r, 12) : null,
     };
-
-    /// <summary>
-    /// Selected after <see cref="WorkflowColumns"/> from <c>workflows</c>: the published version and the current version's
-    /// author, read by <see cref="ReadWorkflow"/>.
-    /// </summary>
-    public const string WorkflowExtraColumns =
-        "published_version, (SELECT v.created_by FROM workflow_versions v " +
-        "WHERE v.tenant_id = workflows.tenant_id AND v.workflow_id = workflows.id AND v.version = workflows.version)";
 }

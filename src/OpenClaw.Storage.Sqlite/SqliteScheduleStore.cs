@@ -67,17 +67,7 @@ public sealed class SqliteScheduleStore : IScheduleStore
             command.Parameters.AddWithValue("@workflow", query.WorkflowId);
         }
 
-        if (query.Cursor is not null)
-        {
-            var (time, id) = KeysetCursor.Decode(query.Cursor);
-            sql.Append(" AND (created_at, id) < (@cursor_time, @cursor_id)");
-            command.Parameters.AddWithValue("@cursor_time", time);
-            command.Parameters.AddWithValue("@cursor_id", id);
-        }
-
-        sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit;");
-        command.Parameters.AddWithValue("@limit", limit + 1);
-        command.CommandText = sql.ToString();
+        SqliteKeyset.AppendPage(command, sql, query.Cursor, "created_at", "id", limit);
         var items = new List<ScheduleRecord>();
         using (var reader = command.ExecuteReader())
         {
@@ -87,7 +77,7 @@ public sealed class SqliteScheduleStore : IScheduleStore
             }
         }
 
-        return SchedulePages.Page(items, limit);
+        return KeysetPage.Cut(items, limit, s => s.CreatedAt, s => s.Id);
     }
 
     /// <inheritdoc />

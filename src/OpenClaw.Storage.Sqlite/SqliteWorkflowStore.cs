@@ -112,7 +112,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     {
         using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
         using var command = lease.Connection.CreateCommand();
-        command.CommandText = $"SELECT {List(WorkflowColumns)}, {WorkflowExtraColumns} FROM workflows WHERE tenant_id = @tenant AND id = @id;";
+        command.CommandText = $"SELECT {List(WorkflowColumns)}, {WorkflowReadColumns.PublishedAndAuthor} FROM workflows WHERE tenant_id = @tenant AND id = @id;";
         command.Parameters.AddWithValue("@tenant", tenantId);
         command.Parameters.AddWithValue("@id", id);
         using var reader = command.ExecuteReader();
@@ -154,7 +154,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
 
         using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
         using var command = lease.Connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {List(WorkflowColumns)}, {WorkflowExtraColumns} FROM workflows WHERE tenant_id = @tenant");
+        var sql = new StringBuilder($"SELECT {List(WorkflowColumns)}, {WorkflowReadColumns.PublishedAndAuthor} FROM workflows WHERE tenant_id = @tenant");
         command.Parameters.AddWithValue("@tenant", query.TenantId);
         if (!string.IsNullOrEmpty(query.Status))
         {

@@ -10,6 +10,9 @@ public sealed class SchedulerCommandsTests(TestServer server) : IClassFixture<Te
 {
     private string Url => server.BaseAddress.ToString();
 
+    /// <summary>Runs the command line authenticated with the server's bootstrap API key.</summary>
+    private static Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync([.. args, "--api-key", TestServer.BootstrapApiKey]);
+
     private async Task<string> CreateWorkflowAsync(string json)
     {
         using var response = await server.Client.PostJsonAsync("api/v2/workflows", json);
@@ -29,24 +32,24 @@ public sealed class SchedulerCommandsTests(TestServer server) : IClassFixture<Te
     [Fact]
     public async Task Queues_PauseListStatsResume()
     {
-        var paused = await CliRunner.RunAsync("queues", "pause", "cli-queue", "--server", Url);
+        var paused = await RunAsync("queues", "pause", "cli-queue", "--server", Url);
         Assert.True(paused.ExitCode == 0, paused.ToString());
         Assert.Contains("paused", paused.Out);
 
-        var list = await CliRunner.RunAsync("queues", "list", "--server", Url, "--json");
+        var list = await RunAsync("queues", "list", "--server", Url, "--json");
         Assert.True(list.ExitCode == 0, list.ToString());
         using (var page = JsonDocument.Parse(list.Out))
             Assert.True(page.RootElement.GetProperty("items").EnumerateArray().Single(q => q.Str("name") == "cli-queue").GetProperty("paused").GetBoolean());
 
-        var stats = await CliRunner.RunAsync("queues", "stats", "--server", Url);
+        var stats = await RunAsync("queues", "stats", "--server", Url);
         Assert.True(stats.ExitCode == 0, stats.ToString());
         Assert.Contains("dead_letters", stats.Out);
 
-        var resumed = await CliRunner.RunAsync("queues", "resume", "cli-queue", "--server", Url, "--json");
+        var resumed = await RunAsync("queues", "resume", "cli-queue", "--server", Url, "--json");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         using (var queue = JsonDocument.Parse(resumed.Out)) Assert.False(queue.RootElement.GetProperty("paused").GetBoolean());
 
-        var bad = await CliRunner.RunAsync("queues", "pause", "Not A Queue", "--server", Url);
+        var bad = await RunAsync("queues", "pause", "Not A Queue", "--server", Url);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("400", bad.Err);
         Assert.Contains("name:", bad.Err);
@@ -58,12 +61,12 @@ public sealed class SchedulerCommandsTests(TestServer server) : IClassFixture<Te
         var workflow = await CreateWorkflowAsync(Definitions.FailingJson(Definitions.NewId("cli")));
         var execution = await RunToEndAsync(workflow);
 
-        var list = await CliRunner.RunAsync("failed", "list", "--workflow", workflow, "--server", Url, "--json");
+        var list = await RunAsync("failed", "list", "--workflow", workflow, "--server", Url, "--json");
         Assert.True(list.ExitCode == 0, list.ToString());
         string taskId;
         using (var page = JsonDocument.Parse(list.Out)) taskId = Assert.Single(page.RootElement.GetProperty("items").EnumerateArray()).Str("task_id");
 
-        var show = await CliRunner.RunAsync("failed", "show", taskId, "--server", Url);
+        var show = await RunAsync("failed", "show", taskId, "--server", Url);
         Assert.True(show.ExitCode == 0, show.ToString());
         Assert.Contains("broken", show.Out);
         Assert.Contains("missing", show.Out);
@@ -71,27 +74,27 @@ public sealed class SchedulerCommandsTests(TestServer server) : IClassFixture<Te
         using var folder = new TempFolder();
         var notObject = Path.Combine(folder.Path, "list.json");
         File.WriteAllText(notObject, "[1, 2]");
-        var refused = await CliRunner.RunAsync("failed", "requeue", taskId, "--inputs", notObject, "--server", Url);
+        var refused = await RunAsync("failed", "requeue", taskId, "--inputs", notObject, "--server", Url);
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("must hold a JSON object", refused.Err);
-        var absent = await CliRunner.RunAsync("failed", "requeue", taskId, "--inputs", Path.Combine(folder.Path, "nope.json"), "--server", Url);
+        var absent = await RunAsync("failed", "requeue", taskId, "--inputs", Path.Combine(folder.Path, "nope.json"), "--server", Url);
         Assert.Equal(2, absent.ExitCode);
         Assert.Contains("cannot be read", absent.Err);
 
         var fixedInputs = Path.Combine(folder.Path, "inputs.json");
         File.WriteAllText(fixedInputs, """{ "data": { "missing": 7 }, "operations": [ { "op": "rename", "from": "missing", "to": "x" } ] }""");
-        var requeued = await CliRunner.RunAsync("failed", "requeue", taskId, "--inputs", fixedInputs, "--server", Url);
+        var requeued = await RunAsync("failed", "requeue", taskId, "--inputs", fixedInputs, "--server", Url);
         Assert.True(requeued.ExitCode == 0, requeued.ToString());
         var done = await Poll.UntilAsync(() => server.Client.GetJsonAsync($"api/v2/executions/{execution}"), e => e.Str("status") != "running", what: "the requeued execution");
         Assert.Equal("succeeded", done.Str("status"));
 
         var second = await RunToEndAsync(workflow);
-        using (var page = JsonDocument.Parse((await CliRunner.RunAsync("failed", "list", "--workflow", workflow, "--server", Url, "--json")).Out))
+        using (var page = JsonDocument.Parse((await RunAsync("failed", "list", "--workflow", workflow, "--server", Url, "--json")).Out))
             taskId = Assert.Single(page.RootElement.GetProperty("items").EnumerateArray()).Str("task_id");
-        var discard = await CliRunner.RunAsync("failed", "discard", taskId, "--server", Url);
+        var discard = await RunAsync("failed", "discard", taskId, "--server", Url);
         Assert.True(discard.ExitCode == 0, discard.ToString());
         Assert.Contains("discarded", discard.Out);
-        var again = await CliRunner.RunAsync("failed", "discard", taskId, "--server", Url);
+        var again = await RunAsync("failed", "discard", taskId, "--server", Url);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("404", again.Err);
         Assert.Equal("failed", (await server.Client.GetJsonAsync($"api/v2/executions/{second}")).Str("status"));
@@ -105,7 +108,7 @@ public sealed class SchedulerCommandsTests(TestServer server) : IClassFixture<Te
         var inputs = Path.Combine(folder.Path, "inputs.json");
         File.WriteAllText(inputs, """{ "who": "Grace" }""");
 
-        var created = await CliRunner.RunAsync("schedules", "create", "--workflow", workflow, "--cron", "0 9 * * 1-5", "--time-zone", "Europe/Berlin",
+        var created = await RunAsync("schedules", "create", "--workflow", workflow, "--cron", "0 9 * * 1-5", "--time-zone", "Europe/Berlin",
             "--inputs", inputs, "--priority", "high", "--server", Url, "--json");
         Assert.True(created.ExitCode == 0, created.ToString());
         string id;
@@ -116,25 +119,25 @@ public sealed class SchedulerCommandsTests(TestServer server) : IClassFixture<Te
             Assert.Equal("high", schedule.RootElement.Str("priority"));
         }
 
-        var show = await CliRunner.RunAsync("schedules", "show", id, "--count", "3", "--server", Url);
+        var show = await RunAsync("schedules", "show", id, "--count", "3", "--server", Url);
         Assert.True(show.ExitCode == 0, show.ToString());
         Assert.Equal(3, show.Out.Split('\n').Count(l => l.Contains("next:", StringComparison.Ordinal)));
-        var list = await CliRunner.RunAsync("schedules", "list", "--workflow", workflow, "--server", Url);
+        var list = await RunAsync("schedules", "list", "--workflow", workflow, "--server", Url);
         Assert.Contains(id, list.Out);
-        Assert.Contains("paused", (await CliRunner.RunAsync("schedules", "pause", id, "--server", Url)).Out);
-        Assert.Contains("enabled", (await CliRunner.RunAsync("schedules", "resume", id, "--server", Url)).Out);
-        Assert.Contains("deleted", (await CliRunner.RunAsync("schedules", "delete", id, "--server", Url)).Out);
-        Assert.Equal(2, (await CliRunner.RunAsync("schedules", "show", id, "--server", Url)).ExitCode);
+        Assert.Contains("paused", (await RunAsync("schedules", "pause", id, "--server", Url)).Out);
+        Assert.Contains("enabled", (await RunAsync("schedules", "resume", id, "--server", Url)).Out);
+        Assert.Contains("deleted", (await RunAsync("schedules", "delete", id, "--server", Url)).Out);
+        Assert.Equal(2, (await RunAsync("schedules", "show", id, "--server", Url)).ExitCode);
 
-        var badCron = await CliRunner.RunAsync("schedules", "create", "--workflow", workflow, "--cron", "61 * * * *", "--server", Url);
+        var badCron = await RunAsync("schedules", "create", "--workflow", workflow, "--cron", "61 * * * *", "--server", Url);
         Assert.Equal(2, badCron.ExitCode);
         Assert.Contains("$.cron:", badCron.Err);
-        var noCron = await CliRunner.RunAsync("schedules", "create", "--workflow", workflow, "--server", Url);
+        var noCron = await RunAsync("schedules", "create", "--workflow", workflow, "--server", Url);
         Assert.Equal(2, noCron.ExitCode);
         Assert.Contains("--cron is required", noCron.Err);
-        var badPriority = await CliRunner.RunAsync("schedules", "create", "--workflow", workflow, "--cron", "* * * * *", "--priority", "urgent", "--server", Url);
+        var badPriority = await RunAsync("schedules", "create", "--workflow", workflow, "--cron", "* * * * *", "--priority", "urgent", "--server", Url);
         Assert.Equal(2, badPriority.ExitCode);
-        var badId = await CliRunner.RunAsync("schedules", "show", "not-a-guid", "--server", Url);
+        var badId = await RunAsync("schedules", "show", "not-a-guid", "--server", Url);
         Assert.Equal(2, badId.ExitCode);
     }
 }

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenClaw.Runtime.Tests.ScaleOut;
 using OpenClaw.Server.Tests.Infrastructure;
+using OpenClaw.Storage.Postgres;
+using OpenClaw.Storage.Tests.Postgres;
 
 namespace OpenClaw.Server.Tests;
 
@@ -92,6 +96,44 @@ public sealed class HealthEndpointsTests(TestServer server) : IClassFixture<Test
         {
             await other.DisposeAsync();
             TestServer.DeleteDirectory(dataDirectory);
+        }
+    }
+
+    [PostgresFact]
+    public async Task Ready_OnPostgres_ReportsTheListener_DegradedWhileItIsDown()
+    {
+        var postgres = await PostgresTestServer.GetAsync();
+        var (database, connectionString) = await postgres.CreateDatabaseAsync();
+        var dataDirectory = TestServer.NewDataDirectory();
+        var node = await TestServer.StartAsync(dataDirectory, "--OpenClaw:Storage", "postgres", "--OpenClaw:PostgresConnectionString", connectionString,
+            "--OpenClaw:Sandbox:AllowWeakIsolation", "true");
+        try
+        {
+            var listener = node.Services.GetRequiredService<PostgresQueueListener>();
+            await listener.WaitUntilListeningAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            using (var up = await node.Client.GetAsync("health/ready"))
+            {
+                var queue = (await ReadAsync(up)).GetProperty("checks").GetProperty("queue");
+                Assert.Equal("healthy", queue.Str("status"));
+                Assert.True(queue.GetProperty("data").GetProperty("listener_connected").GetBoolean());
+            }
+
+            await listener.StopAsync(CancellationToken.None);
+
+            using var down = await node.Client.GetAsync("health/ready");
+            Assert.Equal(HttpStatusCode.OK, down.StatusCode);
+            var body = await ReadAsync(down);
+            Assert.Equal("degraded", body.Str("status"));
+            var check = body.GetProperty("checks").GetProperty("queue");
+            Assert.Equal("degraded", check.Str("status"));
+            Assert.False(check.GetProperty("data").GetProperty("listener_connected").GetBoolean());
+            Assert.Equal("healthy", body.GetProperty("checks").GetProperty("database").Str("status"));
+        }
+        finally
+        {
+            await node.DisposeAsync();
+            TestServer.DeleteDirectory(dataDirectory);
+            await postgres.DropDatabaseAsync(database);
         }
     }
 

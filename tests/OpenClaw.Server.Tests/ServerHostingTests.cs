@@ -83,20 +83,25 @@ public sealed class ServerHostingTests
         Assert.Contains(first.DataDirectory, ex.Message);
     }
 
-    [Fact]
-    public void JsonConsoleLogging_IsSelectedByConfiguration_WithUtcTimestampsAndScopes()
+    [Theory]
+    [InlineData("json", "Development", "openclaw-json")]
+    [InlineData(null, "Production", "openclaw-json")]
+    [InlineData(null, "Development", "simple")]
+    [InlineData("simple", "Production", "simple")]
+    public void JsonConsoleLogging_IsSelectedByConfigurationOrProduction_WithTheSpecFormatter(string? formatter, string environment, string expected)
     {
         var directory = TestServer.NewDataDirectory();
         try
         {
-            var app = OpenClawServer.Build(["--OpenClaw:DataDirectory", directory, "--urls", "http://127.0.0.1:0", "--Logging:Console:FormatterName", "json"]);
+            string[] args = ["--OpenClaw:DataDirectory", directory, "--urls", "http://127.0.0.1:0", "--environment", environment];
+            if (formatter is not null) args = [.. args, "--Logging:Console:FormatterName", formatter];
+            var app = OpenClawServer.Build(args);
             try
             {
-                Assert.Equal("json", app.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.FormatterName);
-                var json = app.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue;
-                Assert.True(json.UseUtcTimestamp);
+                Assert.Equal(expected, app.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.FormatterName ?? "simple");
+                var json = app.Services.GetRequiredService<IOptionsMonitor<OpenClaw.Server.Observability.Logging.JsonLogFormatterOptions>>().CurrentValue;
                 Assert.True(json.IncludeScopes);
-                Assert.False(string.IsNullOrEmpty(json.TimestampFormat));
+                Assert.Equal("openclaw", json.Service);
             }
             finally
             {

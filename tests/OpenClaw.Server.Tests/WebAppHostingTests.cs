@@ -4,37 +4,43 @@ using OpenClaw.Server.Tests.Infrastructure;
 
 namespace OpenClaw.Server.Tests;
 
-/// <summary>The server serves the web app at / from a built folder: files, the SPA fallback, cache headers, and never for API paths.</summary>
-public sealed class WebAppHostingTests : IAsyncLifetime
+/// <summary>A server serving a small built app folder (index.html, a hashed asset with its gzip copy, a manifest); one per test class.</summary>
+public sealed class WebAppFixture : IAsyncLifetime
 {
-    private const string Index = "<!doctype html><title>OpenClaw test app</title>";
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "openclaw-webapp-tests-" + Guid.NewGuid().ToString("N"));
+    public const string Index = "<!doctype html><title>OpenClaw test app</title>";
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "openclaw-webapp-tests-" + Guid.NewGuid().ToString("N"));
     private readonly string _data = TestServer.NewDataDirectory();
-    private TestServer _server = null!;
+    public TestServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Path.Combine(_root, "assets"));
-        await File.WriteAllTextAsync(Path.Combine(_root, "index.html"), Index);
-        await File.WriteAllTextAsync(Path.Combine(_root, "assets", "index-3f9a1c.js"), "console.log('app');");
-        await File.WriteAllTextAsync(Path.Combine(_root, "manifest.webmanifest"), "{\"name\":\"OpenClaw\"}");
-        await using (var gz = new System.IO.Compression.GZipStream(File.Create(Path.Combine(_root, "assets", "index-3f9a1c.js.gz")), System.IO.Compression.CompressionLevel.Optimal))
+        Directory.CreateDirectory(Path.Combine(Root, "assets"));
+        await File.WriteAllTextAsync(Path.Combine(Root, "index.html"), Index);
+        await File.WriteAllTextAsync(Path.Combine(Root, "assets", "index-3f9a1c.js"), "console.log('app');");
+        await File.WriteAllTextAsync(Path.Combine(Root, "manifest.webmanifest"), "{\"name\":\"OpenClaw\"}");
+        await using (var gz = new System.IO.Compression.GZipStream(File.Create(Path.Combine(Root, "assets", "index-3f9a1c.js.gz")), System.IO.Compression.CompressionLevel.Optimal))
             await gz.WriteAsync("console.log('app');"u8.ToArray());
-        _server = await TestServer.StartAsync(_data, "--OpenClaw:WebApp:Root", _root);
+        Server = await TestServer.StartAsync(_data, "--OpenClaw:WebApp:Root", Root);
     }
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        await Server.DisposeAsync();
         TestServer.DeleteDirectory(_data);
-        TestServer.DeleteDirectory(_root);
+        TestServer.DeleteDirectory(Root);
     }
+}
+
+/// <summary>The server serves the web app at / from a built folder: files, the SPA fallback, cache headers, and never for API paths.</summary>
+public sealed class WebAppHostingTests(WebAppFixture app) : IClassFixture<WebAppFixture>
+{
+    private const string Index = WebAppFixture.Index;
 
     private async Task<HttpResponseMessage> GetHtmlAsync(string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
-        return await _server.Client.SendAsync(request);
+        return await app.Server.Client.SendAsync(request);
     }
 
     [Theory]
@@ -55,7 +61,7 @@ public sealed class WebAppHostingTests : IAsyncLifetime
     [Fact]
     public async Task HashedAssets_AreCachedForAYear()
     {
-        using var response = await _server.Client.GetAsync("assets/index-3f9a1c.js");
+        using var response = await app.Server.Client.GetAsync("assets/index-3f9a1c.js");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("console.log('app');", await response.Content.ReadAsStringAsync());
@@ -67,7 +73,7 @@ public sealed class WebAppHostingTests : IAsyncLifetime
     public async Task ClientsAcceptingGzip_GetTheBuildsCompressedCopy()
     {
         using var handler = new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.None };
-        using var client = new HttpClient(handler) { BaseAddress = _server.BaseAddress };
+        using var client = new HttpClient(handler) { BaseAddress = app.Server.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "assets/index-3f9a1c.js");
         request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
         using var response = await client.SendAsync(request);
@@ -87,7 +93,7 @@ public sealed class WebAppHostingTests : IAsyncLifetime
     [Fact]
     public async Task UnhashedFiles_AreRevalidated()
     {
-        using var response = await _server.Client.GetAsync("manifest.webmanifest");
+        using var response = await app.Server.Client.GetAsync("manifest.webmanifest");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(response.Headers.CacheControl?.NoCache);
@@ -112,9 +118,9 @@ public sealed class WebAppHostingTests : IAsyncLifetime
     [Fact]
     public async Task ApiAndOperations_StillAnswerThemselves()
     {
-        using var workflows = await _server.Client.GetAsync("api/v2/workflows");
-        using var live = await _server.Client.GetAsync("health/live");
-        using var metrics = await _server.Client.GetAsync("metrics");
+        using var workflows = await app.Server.Client.GetAsync("api/v2/workflows");
+        using var live = await app.Server.Client.GetAsync("health/live");
+        using var metrics = await app.Server.Client.GetAsync("metrics");
 
         Assert.Equal(HttpStatusCode.OK, workflows.StatusCode);
         Assert.Equal("application/json", workflows.Content.Headers.ContentType?.MediaType);
@@ -126,10 +132,10 @@ public sealed class WebAppHostingTests : IAsyncLifetime
     [Fact]
     public async Task NonGetRequests_AndNonHtmlClients_GetNoPage()
     {
-        using var post = await _server.Client.PostAsync("workflows/x", new StringContent("{}"));
+        using var post = await app.Server.Client.PostAsync("workflows/x", new StringContent("{}"));
         using var request = new HttpRequestMessage(HttpMethod.Get, "workflows/x");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var json = await _server.Client.SendAsync(request);
+        using var json = await app.Server.Client.SendAsync(request);
 
         Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, json.StatusCode);
@@ -139,7 +145,7 @@ public sealed class WebAppHostingTests : IAsyncLifetime
     public async Task WithoutABuiltApp_TheApiStillRuns_AndTheRootIs404()
     {
         var data = TestServer.NewDataDirectory();
-        var server = await TestServer.StartAsync(data, "--OpenClaw:WebApp:Root", Path.Combine(_root, "not-built"));
+        var server = await TestServer.StartAsync(data, "--OpenClaw:WebApp:Root", Path.Combine(app.Root, "not-built"));
         try
         {
             using var root = await server.Client.GetAsync("");

@@ -180,4 +180,26 @@ public sealed class WorkflowVersionEndpointsTests(TestServer server) : IClassFix
         using var gone = await _http.PostJsonAsync($"api/v2/workflows/{id}/executions", "{}");
         await gone.AssertProblemAsync(404);
     }
+
+    [Fact]
+    public async Task AnotherTenant_GetsNotFound_ForVersionsPublishAndEventStreams()
+    {
+        var id = await CreateWithVersionsAsync(2);
+        using var started = await _http.PostJsonAsync($"api/v2/workflows/{id}/executions", "{}");
+        var executionId = (await started.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var other = await server.CreateTenantClientAsync("platform-other", "admin");
+        var ct = new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+        using (var versions = await other.GetAsync($"api/v2/workflows/{id}/versions")) await versions.AssertProblemAsync(404);
+        using (var version = await other.GetAsync($"api/v2/workflows/{id}/versions/1")) await version.AssertProblemAsync(404);
+        using (var publish = await other.PostJsonAsync($"api/v2/workflows/{id}/publish", """{"version":1}""")) await publish.AssertProblemAsync(404);
+        using (var events = await EventStreamReader.OpenAsync(other, $"api/v2/executions/{executionId}/events", ct)) await events.AssertProblemAsync(404);
+
+        // The other tenant's stream starts with its own (empty) snapshot, never this tenant's executions.
+        using var stream = await EventStreamReader.OpenAsync(other, "api/v2/executions/events", ct);
+        using var reader = new EventStreamReader(await stream.Content.ReadAsStreamAsync(ct));
+        var snapshot = await reader.NextAsync(ct);
+        Assert.Empty(snapshot!.Data.GetProperty("executions").EnumerateArray());
+        Assert.False((await _http.GetJsonAsync($"api/v2/workflows/{id}")).TryGetProperty("published_version", out _));
+    }
 }

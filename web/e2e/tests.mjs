@@ -189,7 +189,7 @@ export function createTests(env) {
           steps: [
             { id: 'first', type: 'plugin', config: { plugin: 'log', inputs: { message: 'before the call' } }, next_steps: ['call'] },
             { id: 'call', type: 'plugin', config: { plugin: 'http-request', inputs: { url: `${flaky.url}/flaky` } }, retry: { max_retries: 0 }, next_steps: ['after'] },
-            { id: 'after', type: 'plugin', config: { plugin: 'log', inputs: { message: '${{ steps.call.output.body.answer }}' } } },
+            { id: 'after', type: 'plugin', config: { plugin: 'log', inputs: { message: 'answer: ${{ steps.call.output.body.answer }}' } } },
           ],
         });
         if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
@@ -208,7 +208,7 @@ export function createTests(env) {
         await waitForStatus(page, 'succeeded');
         await page.locator('[data-testid="timeline-after"][data-status="succeeded"]').waitFor();
         await page.getByTestId('timeline-after').click();
-        await page.getByTestId('step-output').filter({ hasText: '42' }).waitFor();
+        await page.getByTestId('step-output').filter({ hasText: 'answer: 42' }).waitFor();
         // Retrying from the failure does not run the step that had already succeeded again.
         const id = page.url().split('/').pop();
         const execution = await api('GET', `/executions/${id}`);
@@ -285,6 +285,12 @@ export function createTests(env) {
         if (overflow > 1) throw new Error(`the page is ${overflow}px wider than the phone`);
         const manifest = await (await fetch(`${server.url}/manifest.webmanifest`)).json();
         if (manifest.display !== 'standalone') throw new Error('the PWA manifest is not installable');
+        // Installable also means a service worker that controls the app.
+        const active = await page.evaluate(() => Promise.race([
+          navigator.serviceWorker.ready.then((r) => !!r.active),
+          new Promise((resolve) => setTimeout(() => resolve(false), 15000)),
+        ]));
+        if (!active) throw new Error('no active service worker');
       },
     },
   ];

@@ -20,7 +20,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== location.origin) return;
-  if (/^\/(api|metrics|health|webhooks|oauth)(\/|$)/.test(url.pathname)) return;
+  if (/^\/(api|metrics|health|webhooks|oauth|openapi)(\/|$)/.test(url.pathname)) return;
   if (url.pathname.startsWith('/assets/')) {
     event.respondWith(caches.open(ASSETS).then(async (cache) => {
       const hit = await cache.match(request);

@@ -45,34 +45,18 @@ public sealed class QueueStatisticsBuilder
     public QueueStatistics Build() => new(_submitted, _completed, _failed, Retried, _depth, _delayed, _running, DeadLetters);
 }
 
-/// <summary>Cuts a dead-letter page read with one extra row into items and the next cursor.</summary>
-public static class DeadLetterPages
+/// <summary>Cuts a page read with one extra row into its items and the cursor of the next page.</summary>
+public static class KeysetPage
 {
-    public static Page<DeadLetter> Page(List<DeadLetter> items, int limit)
+    public static Page<T> Cut<T>(List<T> items, int limit, Func<T, DateTimeOffset> time, Func<T, Guid> id)
     {
         string? next = null;
         if (items.Count > limit)
         {
             items.RemoveAt(limit);
             var last = items[^1];
-            next = KeysetCursor.Encode(last.FailedAt.ToUnixTimeMilliseconds(), last.TaskId.ToString("D"));
+            next = KeysetCursor.Encode(time(last).ToUnixTimeMilliseconds(), id(last).ToString("D"));
         }
-        return new Page<DeadLetter>(items, next);
-    }
-}
-
-/// <summary>Cuts a schedule page read with one extra row into items and the next cursor.</summary>
-public static class SchedulePages
-{
-    public static Page<ScheduleRecord> Page(List<ScheduleRecord> items, int limit)
-    {
-        string? next = null;
-        if (items.Count > limit)
-        {
-            items.RemoveAt(limit);
-            var last = items[^1];
-            next = KeysetCursor.Encode(last.CreatedAt.ToUnixTimeMilliseconds(), last.Id.ToString("D"));
-        }
-        return new Page<ScheduleRecord>(items, next);
+        return new Page<T>(items, next);
     }
 }

@@ -19,8 +19,14 @@ internal static class ExecutionEndpoints
         return api;
     }
 
-    private static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, CancellationToken ct)
+    private static Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, CancellationToken ct) =>
+        StartWithTriggerAsync(id, request, caller, coordinator, limits, audit, "api", ct);
+
+    /// <summary>Starts an execution recorded with <paramref name="trigger"/> (<c>api</c>, or <c>manual</c> for <c>/run</c>).</summary>
+    internal static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartWithTriggerAsync(
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, string trigger,
+        CancellationToken ct)
     {
         var (body, errors) = await StartExecutionBodyReader.ReadAsync(request, ct);
         if (errors is not null) return Problems.Invalid("The start request is invalid", errors);
@@ -28,7 +34,7 @@ internal static class ExecutionEndpoints
         try
         {
             var executionId = await coordinator.StartAsync(
-                new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, "api"), ct);
+                new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, trigger), ct);
             var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
             audit.Describe("execution", executionId.ToString(), "start",
                 after: new { workflow_id = id, version = body.Version, priority = body.Priority?.ToString(), inputs = body.Inputs });

@@ -150,27 +150,9 @@ internal static class TriggerEndpoints
     }
 
     /// <summary>A manual run: as <c>POST /workflows/{id}/executions</c>, recorded with trigger <c>manual</c>.</summary>
-    private static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, CancellationToken ct)
-    {
-        var (body, errors) = await StartExecutionBodyReader.ReadAsync(request, ct);
-        if (errors is not null) return Problems.Invalid("The run request is invalid", errors);
-        try
-        {
-            var executionId = await coordinator.StartAsync(
-                new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, "manual"), ct);
-            var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
-            return TypedResults.Accepted(location, new ExecutionStarted(executionId, "running", location));
-        }
-        catch (WorkflowNotFoundException ex)
-        {
-            return Problems.NotFound(ex.Message);
-        }
-        catch (InputValidationException ex)
-        {
-            return Problems.Invalid("The inputs do not match the workflow's declared inputs", ex.Errors);
-        }
-    }
+    private static Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> RunAsync(
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, CancellationToken ct) =>
+        ExecutionEndpoints.StartWithTriggerAsync(id, request, caller, coordinator, limits, audit, "manual", ct);
 
     private sealed record Settings(
         string? Name, string Mode, IReadOnlyList<string> Methods, string InputMapping, bool Enabled, bool RequireSignature, bool RequireTimestamp, int SyncTimeoutMs);

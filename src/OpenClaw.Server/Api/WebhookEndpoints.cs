@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Execution;
 using OpenClaw.Server.Credentials;
+using OpenClaw.Server.Security;
 using OpenClaw.Server.Triggers;
 
 namespace OpenClaw.Server.Api;
@@ -26,7 +27,7 @@ internal static partial class WebhookEndpoints
 
     private static async Task<IResult> HandleAsync(
         string path, HttpRequest request, TriggerLookup lookup, SecretCipher secrets, ExecutionCoordinator coordinator, WorkflowPlanCache plans,
-        ExecutionCompletion completion, IOptions<WebhookOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        ExecutionCompletion completion, TenantLimits limits, IOptions<WebhookOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         // The same answer for a path that never existed, was rotated away, or belongs to a disabled trigger.
@@ -76,6 +77,8 @@ internal static partial class WebhookEndpoints
         var (inputs, error) = WebhookInputs.Map(trigger.InputMapping, request, body, declared);
         if (error is not null) return Problems.Invalid("$", error);
 
+        // The tenant's daily execution quota applies to webhook starts as to any other.
+        if (await limits.CheckExecutionQuotaAsync(request.HttpContext, trigger.TenantId, ct) is { } quota) return quota;
         var executionId = Guid.CreateVersion7();
         using var watch = trigger.Mode == "sync" ? completion.Watch(executionId) : null;
         try

@@ -11,7 +11,7 @@ namespace OpenClaw.Server.Hosting;
 public static class WebAppHosting
 {
     /// <summary>Paths the app never answers for: an unknown API path is a 404, not the app's HTML.</summary>
-    private static readonly string[] ServerPrefixes = ["/api", "/metrics", "/health", "/webhooks", "/oauth"];
+    private static readonly string[] ServerPrefixes = ["/api", "/metrics", "/health", "/webhooks", "/oauth", "/openapi"];
 
     /// <summary>Configuration key of the folder to serve; defaults to <c>webapp/</c> beside the server's assembly.</summary>
     public const string RootKey = "OpenClaw:WebApp:Root";

@@ -28,6 +28,7 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan BaseRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The longest delay between two attempts of a delivery.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
 

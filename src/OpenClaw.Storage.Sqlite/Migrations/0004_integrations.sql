@@ -105,4 +105,5 @@ CREATE TABLE notification_watermarks (
 
 -- The evaluator's reads: executions by completion time, failed tasks by completion time.
 CREATE INDEX ix_executions_completed ON workflow_executions (completed_at) WHERE completed_at IS NOT NULL;
-CREATE INDEX ix_tasks_failed         ON tasks (completed_at) WHERE status = 'failed';
+-- Named apart from the scheduler's ix_tasks_failed (tenant first, for the failed-queue listing): this one spans tenants.
+CREATE INDEX ix_tasks_failed_completed ON tasks (completed_at) WHERE status = 'failed';

@@ -18,6 +18,7 @@ internal sealed class Fleet : IDisposable
     private readonly HttpClient _http;
     private readonly List<ServerProcess> _everyProcess = [];
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("deploy-chaos-").FullName;
+    private readonly string _credentialKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private Fleet(string connectionString, ChaosSettings settings, HttpClient http, string apiKey)
     {
@@ -55,7 +56,8 @@ internal sealed class Fleet : IDisposable
             for (var i = 0; i < settings.Workers; i++) fleet.Workers.Add(fleet.Start("worker"));
             for (var i = 0; i < settings.Schedulers; i++) fleet.Schedulers.Add(fleet.Start("scheduler"));
             await Task.WhenAll(fleet._everyProcess.Select(p => p.WaitUntilReadyAsync(http, ReadyDeadline)));
-            fleet.Nginx = await NginxProcess.StartAsync(fleet.Apis.Select(a => new Uri(a.BaseUrl).Port).ToList());
+            // The shipped 100 requests/s per client address would throttle the single load generator.
+            fleet.Nginx = await NginxProcess.StartAsync(fleet.Apis.Select(a => new Uri(a.BaseUrl).Port).ToList(), webhookRate: "100000r/s");
             return fleet;
         }
         catch
@@ -89,6 +91,10 @@ internal sealed class Fleet : IDisposable
             ["OpenClaw__DataDirectory"] = Path.Combine(_dataRoot, $"{role}-{_everyProcess.Count}"),
             ["OpenClaw__WorkerConcurrency"] = _settings.WorkerConcurrency.ToString(CultureInfo.InvariantCulture),
             ["OpenClaw__Auth__BootstrapApiKey"] = ApiKey,
+            // One credential key for the fleet, as deploy/kubernetes/secret.yaml gives every pod.
+            ["OpenClaw__Credentials__Key"] = _credentialKey,
+            // The load comes from one client on one webhook path: lift the per-path limit (nginx's is lifted when rendered).
+            ["OpenClaw__Webhooks__RateLimitPerSecond"] = "1000000",
             ["OpenClaw__Runtime__LeaseDuration"] = TimeSpan.FromSeconds(_settings.LeaseSeconds).ToString("c", CultureInfo.InvariantCulture),
             ["OpenClaw__Runtime__LeaseRenewInterval"] = "00:00:01",
             ["OpenClaw__Runtime__ReaperInterval"] = "00:00:01",

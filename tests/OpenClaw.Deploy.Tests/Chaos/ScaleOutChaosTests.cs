@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using OpenClaw.Storage.Tests.Postgres;
@@ -11,14 +12,17 @@ namespace OpenClaw.Deploy.Tests.Chaos;
 
 /// <summary>
 /// The scale-out chaos test (issue 7): 2 API processes behind nginx (deploy/nginx's configuration), 3 workers and 2
-/// schedulers on one PostgreSQL database take 5,000 multi-step executions started through nginx with bounded
-/// concurrency, while a worker is SIGKILLed, an API process is restarted (SIGTERM, then started again on its port) and a
-/// scheduler is SIGTERMed. Then the database must show every execution the driver got an id for succeeded, none lost,
-/// and no completed step ran again. deploy/chaos/run.sh runs this test; its knobs are <see cref="ChaosSettings"/>.
+/// schedulers on one PostgreSQL database take 5,000 multi-step executions started by webhook calls through nginx with
+/// bounded concurrency, and a cron schedule fires every second, while a worker is SIGKILLed, an API process is restarted
+/// (SIGTERM, then started again on its port) and a scheduler is SIGTERMed. Then the database must show every execution
+/// the driver got an id for succeeded, none lost, no completed step ran again, and exactly one execution per cron tick.
+/// deploy/chaos/run.sh runs this test; its knobs are <see cref="ChaosSettings"/>.
 /// </summary>
+[Collection(ChaosCollection.Name)]
 public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const string WorkflowId = "chaos";
+    private const string CronWorkflowId = "chaos-cron";
     private const int StepsPerExecution = 3;
 
     private const string WorkflowYaml = """
@@ -38,6 +42,15 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
           - id: deliver
             type: plugin
             config: { plugin: noop, inputs: { value: "${{ steps.transform.outputs.value }}" } }
+        """;
+
+    private const string CronWorkflowYaml = """
+        id: chaos-cron
+        name: Scale-out chaos test, cron
+        steps:
+          - id: tick
+            type: plugin
+            config: { plugin: noop, inputs: { value: 1 } }
         """;
 
     private static readonly TimeSpan CompletionDeadline = TimeSpan.FromSeconds(240);
@@ -76,17 +89,27 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
         var fleet = _fleet;
         output.WriteLine($"nginx :{fleet.Nginx.Port} -> api {string.Join(", ", fleet.Apis.Select(a => $"{a.ProcessId}@{new Uri(a.BaseUrl).Port}"))}; " +
             $"workers {string.Join(", ", fleet.Workers.Select(w => w.ProcessId))}; schedulers {string.Join(", ", fleet.Schedulers.Select(p => p.ProcessId))}");
-        await CreateWorkflowAsync(fleet);
+        await CreateWorkflowAsync(fleet, WorkflowYaml);
+        await CreateWorkflowAsync(fleet, CronWorkflowYaml);
+        var hook = (await PostAsync(fleet, "/api/v2/triggers", new JsonObject { ["workflow_id"] = WorkflowId })).GetProperty("path").GetString();
+        var schedule = await PostAsync(fleet, "/api/v2/schedules", new JsonObject
+        {
+            ["workflow_id"] = CronWorkflowId, ["cron"] = "* * * * * *", ["time_zone"] = "UTC", ["misfire_policy"] = "fire_all",
+        });
+        var scheduleId = schedule.GetProperty("id").GetGuid();
+        var firstTick = schedule.GetProperty("next_fire_at").GetDateTimeOffset();
 
-        var target = new Uri($"{fleet.Nginx.BaseUrl}/api/v2/workflows/{WorkflowId}/executions");
-        var body = new JsonObject { ["inputs"] = new JsonObject { ["n"] = 7 } }.ToJsonString();
-        var driver = new LoadDriver(_http, target, body, fleet.ApiKey);
+        // The webhook is anonymous (its secret path is the credential): no API key on these requests.
+        var target = new Uri($"{fleet.Nginx.BaseUrl}/api/v2/webhooks/{hook}");
+        var body = new JsonObject { ["n"] = 7 }.ToJsonString();
+        var driver = new LoadDriver(_http, target, body, bearerToken: null);
         var clock = Stopwatch.StartNew();
         var load = driver.RunAsync(s.Executions, s.Concurrency, CancellationToken.None);
         var faults = InjectFaultsAsync(fleet, driver, clock, load);
         var loadTime = await load;
         var faultLog = await faults;
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: load finished");
+        var lastTick = await StopCronAsync(fleet, scheduleId);
 
         var audit = new FleetAudit(_connectionString);
         await WaitForAllFinishedAsync(audit, fleet, driver);
@@ -98,6 +121,7 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
         foreach (var line in faultLog) output.WriteLine(line);
         await AssertNoneLostAsync(audit, driver);
         await AssertEveryStepSucceededOnceAsync(audit);
+        await AssertOneExecutionPerCronTickAsync(audit, scheduleId, firstTick, lastTick);
         Assert.True(faultLog.Count == 3, "not every fault was injected");
     }
 
@@ -150,15 +174,48 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
         if (load.IsFaulted) await load;
     }
 
-    private async Task CreateWorkflowAsync(Fleet fleet)
+    private Task CreateWorkflowAsync(Fleet fleet, string yaml) =>
+        SendAsync(fleet, HttpMethod.Post, "/api/v2/workflows", new StringContent(yaml, Encoding.UTF8, "application/yaml"), HttpStatusCode.Created);
+
+    private Task<JsonElement> PostAsync(Fleet fleet, string path, JsonObject body) =>
+        SendAsync(fleet, HttpMethod.Post, path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), HttpStatusCode.Created);
+
+    /// <summary>An admin call through nginx with the fleet's bootstrap API key; fails unless it answers <paramref name="expected"/>.</summary>
+    private async Task<JsonElement> SendAsync(Fleet fleet, HttpMethod method, string path, HttpContent? content, HttpStatusCode expected)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{fleet.Nginx.BaseUrl}/api/v2/workflows")
-        {
-            Content = new StringContent(WorkflowYaml, Encoding.UTF8, "application/yaml"),
-        };
+        using var request = new HttpRequestMessage(method, $"{fleet.Nginx.BaseUrl}{path}") { Content = content };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fleet.ApiKey);
-        using var created = await _http.SendAsync(request);
-        Assert.True(created.StatusCode == HttpStatusCode.Created, $"creating the workflow: {created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Pauses the cron schedule and returns the last fire time a scheduler claimed.</summary>
+    private async Task<DateTimeOffset> StopCronAsync(Fleet fleet, Guid scheduleId)
+    {
+        await SendAsync(fleet, HttpMethod.Post, $"/api/v2/schedules/{scheduleId}/pause", null, HttpStatusCode.OK);
+        var schedule = await SendAsync(fleet, HttpMethod.Get, $"/api/v2/schedules/{scheduleId}", null, HttpStatusCode.OK);
+        Assert.False(schedule.GetProperty("enabled").GetBoolean());
+        return schedule.GetProperty("last_fire_at").GetDateTimeOffset();
+    }
+
+    /// <summary>
+    /// Every second from the first fire time to the last claimed one has exactly one execution (its id is derived from
+    /// the schedule and the fire time, so it is found, not guessed), it succeeded, and there is no other cron execution.
+    /// </summary>
+    private async Task AssertOneExecutionPerCronTickAsync(FleetAudit audit, Guid scheduleId, DateTimeOffset first, DateTimeOffset last)
+    {
+        var ticks = new List<DateTimeOffset>();
+        for (var tick = first; tick <= last; tick = tick.AddSeconds(1)) ticks.Add(tick);
+        Assert.True(ticks.Count >= 10, $"the cron schedule fired only {ticks.Count} times ({first:O} to {last:O})");
+        var executions = await audit.ExecutionStatusesAsync(CronWorkflowId);
+        var missing = ticks.Where(t => !executions.ContainsKey(OpenClaw.Runtime.Scheduling.CronScheduler.ExecutionIdFor(scheduleId, t))).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} of {ticks.Count} cron ticks have no execution, e.g. {string.Join(", ", missing.Take(5).Select(t => t.ToString("O", CultureInfo.InvariantCulture)))}");
+        Assert.True(executions.Count == ticks.Count, $"{executions.Count} cron executions for {ticks.Count} ticks");
+        var notSucceeded = executions.Where(e => e.Value != "succeeded").ToList();
+        Assert.True(notSucceeded.Count == 0, $"{notSucceeded.Count} cron executions did not succeed");
+        output.WriteLine($"cron: {ticks.Count} ticks from {first:HH:mm:ss} to {last:HH:mm:ss}, one succeeded execution each, no other");
     }
 
     private async Task WaitForAllFinishedAsync(FleetAudit audit, Fleet fleet, LoadDriver driver)
@@ -168,7 +225,8 @@ public sealed class ScaleOutChaosTests(ITestOutputHelper output) : IAsyncLifetim
         while (true)
         {
             var (unfinished, all) = await audit.ProgressAsync(WorkflowId);
-            if (unfinished == 0 && all >= accepted) return;
+            var (cronUnfinished, _) = await audit.ProgressAsync(CronWorkflowId);
+            if (unfinished == 0 && cronUnfinished == 0 && all >= accepted) return;
             if (DateTime.UtcNow > until)
             {
                 var tasks = await audit.TasksByStepAsync(WorkflowId);

@@ -23,6 +23,15 @@ internal static class SettingsCatalog
     [
         ("OpenClaw", "OpenClaw.Server.Hosting.OpenClawServerOptions"),
         ("OpenClaw:Sandbox", "OpenClaw.Sandbox.SandboxOptions"),
+        ("OpenClaw:Auth", "OpenClaw.Server.Security.AuthOptions"),
+        ("OpenClaw:Tenants", "OpenClaw.Server.Security.TenantLimitOptions"),
+        ("OpenClaw:Credentials", "OpenClaw.Server.Credentials.CredentialKeyOptions"),
+        ("OpenClaw:Webhooks", "OpenClaw.Server.Triggers.WebhookOptions"),
+        ("OpenClaw:Notifications", "OpenClaw.Server.Notifications.NotificationOptions"),
+        ("OpenClaw:Scheduler", "OpenClaw.Server.Scheduling.SchedulerSettings"),
+        ("OpenClaw:Events", "OpenClaw.Server.Events.ExecutionEventsOptions"),
+        ("OpenClaw:Cache", "OpenClaw.Server.Caching.CacheOptions"),
+        ("OpenClaw:Tracing", "OpenClaw.Server.Observability.Tracing.TracingOptions"),
     ];
 
     /// <summary>Options classes bound in code rather than from configuration (storage options are filled from <c>OpenClawServerOptions</c>).</summary>
@@ -36,20 +45,27 @@ internal static class SettingsCatalog
         new("ConnectionStrings:OpenClaw", "ConnectionStrings__OpenClaw", typeof(string), null, IsList: false),
     ];
 
+    /// <summary>How the reference names the key part of a dictionary setting's variables (<c>...__tenant-a=5</c>).</summary>
+    public const string MapKey = "__<key>";
+
     public static IReadOnlyList<Setting> All { get; } = Build();
 
     /// <summary>Whether an environment variable names a setting (list entries <c>__0</c>, <c>__1</c>, ... included).</summary>
     public static bool IsSetting(string environmentVariable)
     {
-        var name = System.Text.RegularExpressions.Regex.Replace(environmentVariable, @"__\d+$", "__0");
-        return All.Any(s => string.Equals(s.EnvironmentVariable, name, StringComparison.OrdinalIgnoreCase));
+        var name = Regex.Replace(environmentVariable, @"__\d+$", "__0");
+        return All.Any(s => string.Equals(s.EnvironmentVariable, name, StringComparison.OrdinalIgnoreCase)
+            || (s.EnvironmentVariable.EndsWith(MapKey, StringComparison.Ordinal)
+                && environmentVariable.StartsWith(s.EnvironmentVariable[..^(MapKey.Length - 2)], StringComparison.OrdinalIgnoreCase)
+                && environmentVariable.Length > s.EnvironmentVariable.Length - MapKey.Length + 2));
     }
 
-    /// <summary>The simple names of every options class src registers with <c>AddOptions&lt;T&gt;()</c>.</summary>
+    /// <summary>The simple names of every options class src registers with <c>AddOptions&lt;T&gt;()</c> or reads with <c>GetSection("OpenClaw...").Get&lt;T&gt;()</c>.</summary>
     public static IReadOnlySet<string> BoundOptionsTypes() =>
         Directory.EnumerateFiles(Repository.PathOf("src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"AddOptions<(\w+)>\(").Select(m => m.Groups[1].Value))
+            .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"AddOptions<(\w+)>\(|GetSection\(""OpenClaw[^""]*""\)\s*\.Get<(\w+)>\(")
+                .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value))
             .ToHashSet(StringComparer.Ordinal);
 
     public static Type Resolve(string fullName) =>
@@ -84,6 +100,10 @@ internal static class SettingsCatalog
             if (IsLeaf(propertyType))
             {
                 settings.Add(new Setting(key, key.Replace(":", "__", StringComparison.Ordinal), propertyType, value, IsList: false, type));
+            }
+            else if (typeof(IDictionary).IsAssignableFrom(propertyType))
+            {
+                settings.Add(new Setting(key, key.Replace(":", "__", StringComparison.Ordinal) + MapKey, propertyType, value, IsList: true, type));
             }
             else if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
             {

@@ -75,6 +75,9 @@ public sealed partial class DockerfileTests
                 Assert.DoesNotContain(ignored, pattern => string.Equals(pattern.TrimEnd('/'), source.TrimEnd('/'), StringComparison.Ordinal));
             }
         }
+        // The server project builds the web app from web/ (web/OpenClaw.Web.targets), so the build stage needs it.
+        if (File.ReadAllText(Repository.PathOf("src", "OpenClaw.Server", "OpenClaw.Server.csproj")).Contains(@"..\..\web\", StringComparison.Ordinal))
+            Assert.Contains(Instructions, i => i.Instruction == "COPY" && i.Arguments == "web/ web/");
         // Build outputs and local state never go into the build context.
         Assert.Contains("**/bin/", ignored);
         Assert.Contains("**/obj/", ignored);

@@ -44,6 +44,10 @@ public sealed class ManifestEnvironmentTests : IAsyncLifetime, IDisposable
         var manifests = Manifest.LoadAll(Repository.PathOf("deploy", "kubernetes"));
         var configMap = Manifest.Map(manifests.Single(m => m.Kind == "ConfigMap").Node("data"));
         var secret = Manifest.Map(manifests.Single(m => m.Kind == "Secret").Node("stringData"));
+        // Nothing real is ever committed in the template.
+        Assert.All(secret, entry => Assert.Contains("CHANGE-ME", entry.Value, StringComparison.Ordinal));
+        Assert.Equal(["OpenClaw__Auth__BootstrapApiKey", "OpenClaw__Auth__SigningKey", "OpenClaw__Credentials__Key", "OpenClaw__PostgresConnectionString"],
+            secret.Keys.Order(StringComparer.Ordinal));
         var data = Directory.CreateTempSubdirectory("deploy-manifest-env-").FullName;
         try
         {
@@ -53,6 +57,10 @@ public sealed class ManifestEnvironmentTests : IAsyncLifetime, IDisposable
                 var container = Manifest.Items(deployment.Node("spec.template.spec.containers")).Single();
                 var environment = new Dictionary<string, string>(configMap, StringComparer.Ordinal);
                 foreach (var (name, value) in secret) environment[name] = value;
+                // The Secret is a template: its placeholders are replaced by values of the same kind.
+                environment["OpenClaw__Credentials__Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+                environment["OpenClaw__Auth__SigningKey"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+                environment["OpenClaw__Auth__BootstrapApiKey"] = "ock_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
                 foreach (var variable in Manifest.Items(Manifest.Find(container, "env")))
                     environment[Manifest.TextAt(variable, "name")!] = Manifest.TextAt(variable, "value") ?? "";
                 environment["OpenClaw__PostgresConnectionString"] = _connectionString;

@@ -1,8 +1,9 @@
-using OpenClaw.Runtime.Tests.ScaleOut;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OpenClaw.Core.Caching;
+using OpenClaw.Runtime.Tests.ScaleOut;
 using OpenClaw.Server.Tests.Infrastructure;
+using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Tests.Postgres;
 
 namespace OpenClaw.Server.Tests.Caching;
@@ -21,6 +22,9 @@ public sealed class CrossNodeCacheTests
         var b = await TestServer.StartAsync(directories[1], Node());
         try
         {
+            // Each listener clears its node's cache when it (re)connects (invalidations may have been missed): let that pass first.
+            foreach (var node in (TestServer[])[a, b])
+                await node.Services.GetRequiredService<PostgresQueueListener>().WaitUntilListeningAsync().WaitAsync(TimeSpan.FromSeconds(30));
             var id = Definitions.NewId("xcache");
             var key = CacheKeys.Workflow("default", id);
             var cacheOfA = a.Services.GetRequiredService<ICache>();

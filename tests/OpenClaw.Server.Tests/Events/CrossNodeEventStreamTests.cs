@@ -1,7 +1,7 @@
-using OpenClaw.Runtime.Tests.ScaleOut;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OpenClaw.Runtime;
+using OpenClaw.Runtime.Tests.ScaleOut;
 using OpenClaw.Server.Tests.Infrastructure;
 using OpenClaw.Storage.Tests.Postgres;
 

@@ -33,7 +33,6 @@ public sealed class CredentialEndpointsTests(TestServer server) : IClassFixture<
 
         Assert.Equal(["host", "password", "port", "username"], created.GetProperty("fields").EnumerateArray().Select(f => f.GetString()!).ToArray());
         Assert.Equal("smtp", created.Str("type"));
-        // The bootstrap key's id: who made the credential.
         Assert.Equal((await _http.GetJsonAsync("api/v2/auth/me")).Str("id"), created.Str("created_by"));
         var id = created.Str("id");
         foreach (var path in new[] { $"api/v2/credentials/{id}", "api/v2/credentials", $"api/v1/credentials/{id}" })

@@ -110,8 +110,10 @@ public sealed class JsonLogTests
             UseShellExecute = false,
         };
         start.ArgumentList.Add(ServerDll);
+        // On the command line: appsettings.json's Urls would win over ASPNETCORE_URLS.
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["OpenClaw__DataDirectory"] = dataDirectory;
         start.Environment["OpenClaw__SqliteSynchronous"] = "NORMAL";
         start.Environment["OpenClaw__Auth__BootstrapApiKey"] = TestServer.BootstrapApiKey;
@@ -128,8 +130,16 @@ public sealed class JsonLogTests
         process.BeginErrorReadLine();
         try
         {
-            var listening = await Poll.UntilAsync(() => Task.FromResult(lines.FirstOrDefault(l => l.Contains("Now listening on", StringComparison.Ordinal))),
-                l => l is not null, what: "the server to start");
+            string? listening;
+            try
+            {
+                listening = await Poll.UntilAsync(() => Task.FromResult(lines.FirstOrDefault(l => l.Contains("Now listening on", StringComparison.Ordinal))),
+                    l => l is not null, TimeSpan.FromSeconds(90), "the server to start");
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message}; the server printed:\n{string.Join("\n", lines)}", ex);
+            }
             var address = JsonDocument.Parse(listening!).RootElement.GetProperty("context").Str("address");
             using var client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestServer.BootstrapApiKey);

@@ -76,6 +76,32 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("GET /executions", _ => At("executions")),
         new("GET /executions/{id:guid}", f => At($"executions/{f.ExecutionId}"), Resource: true),
         new("POST /executions/{id:guid}/cancel", f => At($"executions/{f.ExecutionId}/cancel"), Resource: true),
+        new("POST /executions/{id:guid}/retry", f => At($"executions/{f.ExecutionId}/retry", Json("{}")), Resource: true),
+
+        // Scheduler: queues (a queue of its own, so pausing it stops nothing else), dead letters, schedules.
+        new("GET /queues", _ => At("queues")),
+        new("GET /queues/stats", _ => At("queues/stats")),
+        new("POST /queues/{name}/pause", _ => At("queues/mx-matrix/pause")),
+        new("POST /queues/{name}/resume", _ => At("queues/mx-matrix/resume")),
+        new("GET /queues/failed", _ => At("queues/failed")),
+        new("GET /queues/failed/{taskId:guid}", _ => At($"queues/failed/{Guid.NewGuid()}"), Allowed: Missing),
+        new("POST /queues/failed/{taskId:guid}/requeue", _ => At($"queues/failed/{Guid.NewGuid()}/requeue", Json("{}")), Allowed: Missing),
+        new("DELETE /queues/failed/{taskId:guid}", _ => At($"queues/failed/{Guid.NewGuid()}"), Allowed: Missing),
+        new("GET /schedules", _ => At("schedules")),
+        new("POST /schedules", f => At("schedules", Json($$"""{"workflow_id":"{{f.WorkflowId}}","cron":"0 9 * * *"}"""))),
+        new("GET /schedules/{id:guid}", async f => new Sample($"schedules/{await NewScheduleAsync(f)}"), Resource: true),
+        new("PUT /schedules/{id:guid}", async f => new Sample($"schedules/{await NewScheduleAsync(f)}", Json("""{"cron":"0 10 * * *"}""")), Resource: true),
+        new("DELETE /schedules/{id:guid}", async f => new Sample($"schedules/{await NewScheduleAsync(f)}"), Resource: true),
+        new("POST /schedules/{id:guid}/pause", async f => new Sample($"schedules/{await NewScheduleAsync(f)}/pause"), Resource: true),
+        new("POST /schedules/{id:guid}/resume", async f => new Sample($"schedules/{await NewScheduleAsync(f)}/resume"), Resource: true),
+
+        // Workflow versions, live events (the sample execution has finished, so its stream ends after the snapshot), API documents.
+        new("GET /workflows/{id}/versions", f => At($"workflows/{f.WorkflowId}/versions"), Resource: true),
+        new("GET /workflows/{id}/versions/{version:int}", f => At($"workflows/{f.WorkflowId}/versions/1"), Resource: true),
+        new("POST /workflows/{id}/publish", f => At($"workflows/{f.WorkflowId}/publish", Json("{\"version\":1}")), Resource: true),
+        new("GET /executions/{id:guid}/events", f => At($"executions/{f.ExecutionId}/events"), Resource: true),
+        new("GET /executions/events", _ => At("executions/events")),
+        new("GET /openapi/{documentName}.json", _ => At("openapi/v2.json")),
 
         // Plugins and the marketplace: installation-wide, not per tenant (see docs/security.md), so no 404 row.
         new("GET /plugins", _ => At("plugins")),
@@ -121,6 +147,31 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("GET /tenants", _ => At("tenants")),
         new("GET /tenants/{id}", _ => At("tenants/default")),
         new("PATCH /tenants/{id}", _ => At("tenants/default", Json("""{"name":"Default"}"""))),
+
+        // Credentials, triggers, webhooks, manual runs, notifications.
+        new("GET /credentials", _ => At("credentials")),
+        new("GET /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}"), Resource: true),
+        new("POST /credentials", _ => At("credentials", Json(() => $$$"""{"name":"mx_{{{Guid.NewGuid():N}}}","type":"bearer","values":{"token":"mx-token"}}"""))),
+        new("PUT /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}", Json("""{"description":"mx"}""")), Resource: true),
+        new("DELETE /credentials/{id:guid}", async f => new Sample($"credentials/{await NewCredentialAsync(f)}"), Resource: true),
+        new("POST /credentials/reencrypt", _ => At("credentials/reencrypt")),
+        new("GET /triggers", _ => At("triggers")),
+        new("GET /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}"), Resource: true),
+        new("POST /triggers", f => At("triggers", Json($$"""{"workflow_id":"{{f.WorkflowId}}"}"""))),
+        new("PUT /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}", Json("""{"enabled":true}""")), Resource: true),
+        new("DELETE /triggers/{id:guid}", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}"), Resource: true),
+        new("POST /triggers/{id:guid}/rotate-path", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}/rotate-path"), Resource: true),
+        new("POST /triggers/{id:guid}/rotate-secret", async f => new Sample($"triggers/{(await NewTriggerAsync(f)).Id}/rotate-secret"), Resource: true),
+        new("POST /workflows/{id}/run", f => At($"workflows/{f.WorkflowId}/run", Json("{}")), Resource: true),
+        new("POST /webhooks/{path}", async f => new Sample($"webhooks/{(await NewTriggerAsync(f)).Path}", Json("{}"))),
+        new("GET /notifications/rules", _ => At("notifications/rules")),
+        new("GET /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}"), Resource: true),
+        new("POST /notifications/rules", _ => At("notifications/rules", Json("""{"name":"mx","events":["execution.failed"],"channel":"in_app"}"""))),
+        new("PUT /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}", Json("""{"enabled":false}""")), Resource: true),
+        new("DELETE /notifications/rules/{id:guid}", async f => new Sample($"notifications/rules/{await NewRuleAsync(f)}"), Resource: true),
+        new("GET /notifications/deliveries", _ => At("notifications/deliveries")),
+        new("GET /notifications/inbox", _ => At("notifications/inbox")),
+        new("POST /notifications/inbox/{id:guid}/read", async f => new Sample($"notifications/inbox/{await NewInboxItemAsync(f)}/read"), Resource: true),
 
         // Audit.
         new("GET /audit", _ => At("audit")),
@@ -310,6 +361,42 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         using var created = await f.Server.Client.PostJsonAsync("api/v2/workflows", Definitions.HelloJson(id));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return id;
+    }
+
+    private static async Task<string> NewScheduleAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/schedules", $$"""{"workflow_id":"{{f.WorkflowId}}","cron":"0 9 * * *"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static async Task<string> NewCredentialAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/credentials", $$$"""{"name":"mx_{{{Guid.NewGuid():N}}}","type":"bearer","values":{"token":"mx-token"}}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static async Task<(string Id, string Path)> NewTriggerAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/triggers", $$"""{"workflow_id":"{{f.WorkflowId}}"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.ReadJsonAsync();
+        return (body.Str("id"), body.Str("path"));
+    }
+
+    private static async Task<string> NewRuleAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/notifications/rules", """{"name":"mx","events":["execution.failed"],"channel":"in_app"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
+    private static async Task<Guid> NewInboxItemAsync(Fixture f)
+    {
+        var item = new InboxItemRecord(Guid.NewGuid(), "default", Guid.NewGuid(), Guid.NewGuid(), "execution.failed", "mx", "{}", DateTimeOffset.UtcNow, null);
+        await f.Server.Services.GetRequiredService<INotificationStore>().AddInboxItemAsync(item);
+        return item.Id;
     }
 
     private static async Task<int> SendAsync(HttpClient client, string method, string url, HttpContent? body)

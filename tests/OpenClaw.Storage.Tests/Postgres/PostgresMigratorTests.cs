@@ -54,7 +54,12 @@ public sealed class PostgresMigratorTests : IAsyncLifetime
         Assert.Equal(PostgresMigrator.EmbeddedMigrations.Select(m => (m.Version, m.Name)).Order(), first.Select(m => (m.Version, m.Name)));
         Assert.All(first, m => Assert.True(m.AppliedAt > DateTime.UnixEpoch));
         Assert.Equal(
-            ["credentials", "execution_slots", "notification_deliveries", "notification_inbox", "notification_rules", "notification_watermarks", "plugins", "queue_pauses", "schedules", "schema_migrations", "task_attempts", "tasks", "triggers", "users", "workflow_executions", "workflow_versions", "workflows"],
+            [
+                "access_log", "api_keys", "audit_records", "credentials", "execution_slots", "notification_deliveries", "notification_inbox",
+                "notification_rules", "notification_watermarks", "oauth_clients", "plugins", "queue_pauses", "refresh_tokens", "schedules",
+                "schema_migrations", "security_events", "server_keys", "task_attempts", "tasks", "tenants", "triggers", "users",
+                "workflow_executions", "workflow_shares", "workflow_versions", "workflows",
+            ],
             await QueryAsync("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1;", r => r.GetString(0)));
 
         await using (var again = await PostgresDatabase.OpenAsync(PostgresBackend.Options(_connectionString)))

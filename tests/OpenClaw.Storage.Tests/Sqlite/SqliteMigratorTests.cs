@@ -37,8 +37,13 @@ public sealed class SqliteMigratorTests : IDisposable
         Assert.Equal(SqliteMigrator.EmbeddedMigrations.Select(m => (m.Version, m.Name)).Order(), first.Select(m => (m.Version, m.Name)));
         Assert.All(first, m => Assert.True(m.AppliedAt > 0));
         Assert.Equal(
-            ["credentials", "execution_slots", "notification_deliveries", "notification_inbox", "notification_rules", "notification_watermarks", "plugins", "queue_pauses", "schedules", "schema_migrations", "task_attempts", "tasks", "triggers", "users", "workflow_executions", "workflow_versions", "workflows"],
-            Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;", r => r.GetString(0)));
+            [
+                "access_log", "api_keys", "audit_records", "credentials", "execution_slots", "notification_deliveries", "notification_inbox",
+                "notification_rules", "notification_watermarks", "oauth_clients", "plugins", "queue_pauses", "refresh_tokens", "schedules",
+                "schema_migrations", "security_events", "server_keys", "task_attempts", "tasks", "tenants", "triggers", "users",
+                "workflow_executions", "workflow_shares", "workflow_versions", "workflows",
+            ],
+            Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name;", r => r.GetString(0)));
 
         await using (var again = await SqliteDatabase.OpenAsync(SqliteBackend.Options(DataSource)))
         {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Execution } from '../api/types';
+import { applyExecutionEvent } from './executionEvents';
 
 export const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -14,8 +15,8 @@ export interface LiveExecution {
 }
 
 /**
- * Follows an execution until it finishes: subscribes to `GET /executions/{id}/events` and re-reads the execution on
- * each event (one read per burst), or polls every second when the server has no event stream (404).
+ * Follows an execution until it finishes: subscribes to `GET /executions/{id}/events` and applies each event (a
+ * snapshot, then changed steps and status), or polls every second when the server has no event stream (404).
  */
 export function useLiveExecution(id: string): LiveExecution {
   const [execution, setExecution] = useState<Execution>();
@@ -27,7 +28,6 @@ export function useLiveExecution(id: string): LiveExecution {
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
-    let pending: ReturnType<typeof setTimeout> | null = null;
     let inFlight = false;
     let again = false;
 
@@ -52,12 +52,6 @@ export function useLiveExecution(id: string): LiveExecution {
         }
       }
     };
-    const soon = () => {
-      pending ??= setTimeout(() => {
-        pending = null;
-        void read();
-      }, 100);
-    };
 
     const poll = async () => {
       setMode('polling');
@@ -73,7 +67,12 @@ export function useLiveExecution(id: string): LiveExecution {
       if (signal.aborted || TERMINAL.has(latest.current?.status ?? '')) return;
       try {
         setMode('events');
-        await api.stream(`/executions/${id}/events`, soon, signal);
+        await api.stream(`/executions/${id}/events`, (event) => {
+          const next = applyExecutionEvent(latest.current, event);
+          if (next === latest.current) return;
+          latest.current = next;
+          setExecution(next);
+        }, signal);
         // The server ends the stream when the execution finishes; read the final state.
         if (!signal.aborted) {
           await read();
@@ -92,7 +91,6 @@ export function useLiveExecution(id: string): LiveExecution {
 
     return () => {
       controller.abort();
-      if (pending) clearTimeout(pending);
     };
   }, [id, generation]);
 

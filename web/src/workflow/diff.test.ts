@@ -28,7 +28,8 @@ describe('line diff', () => {
     const after = before.replace('line 1500', 'changed').replace('line 10\n', '');
     const started = performance.now();
     const lines = diffLines(before, after);
-    expect(performance.now() - started).toBeLessThan(500);
+    // Generous: a shared CI machine is slow; the point is that it is not cubic.
+    expect(performance.now() - started).toBeLessThan(3000);
     expect(lines.filter((l) => l.kind !== 'same').map((l) => l.text)).toEqual(['line 10', 'line 1500', 'changed']);
   });
 });
