@@ -63,7 +63,7 @@ public sealed class PostgresSecurityLogStore : ISecurityLogStore
             r => new AuditRecord(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
                 GetTextOrNull(r, 7), GetTextOrNull(r, 8), GetTextOrNull(r, 9), GetTextOrNull(r, 10), GetTextOrNull(r, 11), GetTextOrNull(r, 12), GetTime(r, 13)),
             cancellationToken, [.. values]).ConfigureAwait(false)).ToList();
-        return Paged(items, limit, r => (r.CreatedAt, r.Id));
+        return KeysetCursor.ToPage(items, limit, r => (r.CreatedAt, r.Id));
     }
 
     /// <inheritdoc />
@@ -141,7 +141,7 @@ public sealed class PostgresSecurityLogStore : ISecurityLogStore
             r => new SecurityEventRecord(r.GetGuid(0), GetTextOrNull(r, 1), r.GetString(2), GetTextOrNull(r, 3), GetTextOrNull(r, 4), r.GetString(5),
                 GetTextOrNull(r, 6), GetTime(r, 7)),
             cancellationToken, [.. values]).ConfigureAwait(false)).ToList();
-        return Paged(items, limit, r => (r.CreatedAt, r.Id));
+        return KeysetCursor.ToPage(items, limit, r => (r.CreatedAt, r.Id));
     }
 
     private static void Filter(List<string> where, List<object?> values, string column, string? value)
@@ -171,13 +171,5 @@ public sealed class PostgresSecurityLogStore : ISecurityLogStore
             values.Add(guid);
             where.Add($"(created_at, id) < (${values.Count - 1}, ${values.Count})");
         }
-    }
-
-    private static Page<T> Paged<T>(List<T> items, int limit, Func<T, (DateTimeOffset Time, Guid Id)> key)
-    {
-        if (items.Count <= limit) return new Page<T>(items, null);
-        items.RemoveAt(items.Count - 1);
-        var (time, id) = key(items[^1]);
-        return new Page<T>(items, KeysetCursor.Encode(time.ToUnixTimeMilliseconds(), id.ToString("D")));
     }
 }

@@ -66,28 +66,15 @@ public sealed class SqliteSecurityLogStore : ISecurityLogStore
                     GetTextOrNull(reader, 10), GetTextOrNull(reader, 11), GetTextOrNull(reader, 12), GetTime(reader, 13)));
             }
         }
-        return Paged(items, limit, r => (r.CreatedAt, r.Id));
+        return KeysetCursor.ToPage(items, limit, r => (r.CreatedAt, r.Id));
     }
 
     /// <inheritdoc />
-    public async Task AppendAccessLogAsync(IReadOnlyList<AccessLogRecord> records, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0) return;
-        using var lease = await _database.AcquireWriterAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = lease.Connection.BeginTransaction();
-        using var command = lease.Connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO access_log ({AccessColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10);";
-        foreach (var r in records)
-        {
-            command.Parameters.Clear();
-            Bind(command, Id(r.Id), Text(r.TenantId), r.Method, r.Path, r.Status, r.DurationMs, Text(r.CallerId), Text(r.CallerName), Text(r.Ip),
-                Text(r.RequestId), Time(r.CreatedAt));
-            command.ExecuteNonQuery();
-        }
-        transaction.Commit();
-    }
+    public Task AppendAccessLogAsync(IReadOnlyList<AccessLogRecord> records, CancellationToken cancellationToken = default) =>
+        InsertBatchAsync($"INSERT INTO access_log ({AccessColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10);", records,
+            r => [Id(r.Id), Text(r.TenantId), r.Method, r.Path, r.Status, r.DurationMs, Text(r.CallerId), Text(r.CallerName), Text(r.Ip),
+                Text(r.RequestId), Time(r.CreatedAt)],
+            r => $"Access-log entry {r.Id} was rejected", cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AccessLogRecord>> RecentAccessLogAsync(string tenantId, int limit, CancellationToken cancellationToken = default)
@@ -107,7 +94,14 @@ public sealed class SqliteSecurityLogStore : ISecurityLogStore
     }
 
     /// <inheritdoc />
-    public async Task AppendSecurityEventsAsync(IReadOnlyList<SecurityEventRecord> records, CancellationToken cancellationToken = default)
+    public Task AppendSecurityEventsAsync(IReadOnlyList<SecurityEventRecord> records, CancellationToken cancellationToken = default) =>
+        InsertBatchAsync($"INSERT INTO security_events ({EventColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7);", records,
+            r => [Id(r.Id), Text(r.TenantId), r.Kind, Text(r.Actor), Text(r.Ip), r.Detail, Text(r.Data), Time(r.CreatedAt)],
+            r => $"Security event {r.Id} was rejected; its data must be JSON", cancellationToken);
+
+    /// <summary>Inserts every record in one transaction; a rejected row rolls the batch back.</summary>
+    private async Task InsertBatchAsync<T>(
+        string sql, IReadOnlyList<T> records, Func<T, object[]> values, Func<T, string> rejected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0) return;
@@ -115,18 +109,18 @@ public sealed class SqliteSecurityLogStore : ISecurityLogStore
         using var transaction = lease.Connection.BeginTransaction();
         using var command = lease.Connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO security_events ({EventColumns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7);";
-        foreach (var r in records)
+        command.CommandText = sql;
+        foreach (var record in records)
         {
             command.Parameters.Clear();
-            Bind(command, Id(r.Id), Text(r.TenantId), r.Kind, Text(r.Actor), Text(r.Ip), r.Detail, Text(r.Data), Time(r.CreatedAt));
+            Bind(command, values(record));
             try
             {
                 command.ExecuteNonQuery();
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
             {
-                throw new ArgumentException($"Security event {r.Id} was rejected ({ex.Message}); its data must be JSON.", nameof(records), ex);
+                throw new ArgumentException($"{rejected(record)} ({ex.Message}).", nameof(records), ex);
             }
         }
         transaction.Commit();
@@ -155,7 +149,7 @@ public sealed class SqliteSecurityLogStore : ISecurityLogStore
                     GetTextOrNull(reader, 4), reader.GetString(5), GetTextOrNull(reader, 6), GetTime(reader, 7)));
             }
         }
-        return Paged(items, limit, r => (r.CreatedAt, r.Id));
+        return KeysetCursor.ToPage(items, limit, r => (r.CreatedAt, r.Id));
     }
 
     private static void Bind(SqliteCommand command, params object[] values)
@@ -188,13 +182,5 @@ public sealed class SqliteSecurityLogStore : ISecurityLogStore
             command.Parameters.AddWithValue("@ctime", c.Time);
             command.Parameters.AddWithValue("@cid", c.Id);
         }
-    }
-
-    private static Page<T> Paged<T>(List<T> items, int limit, Func<T, (DateTimeOffset Time, Guid Id)> key)
-    {
-        if (items.Count <= limit) return new Page<T>(items, null);
-        items.RemoveAt(items.Count - 1);
-        var (time, id) = key(items[^1]);
-        return new Page<T>(items, KeysetCursor.Encode(Time(time), id.ToString("D")));
     }
 }

@@ -126,6 +126,8 @@ internal static class ServerCall
             ? d.GetString()
             : problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("title", out var t) ? t.GetString() : response.ReasonPhrase;
         error.WriteLine($"error: {(int)response.StatusCode} {detail}");
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            error.WriteLine("hint: pass --api-key (or set OPENCLAW_API_KEY), or run `openclaw login --server URL --username NAME`");
         if (problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
         {
             foreach (var field in errors.EnumerateObject())

@@ -47,6 +47,19 @@ public static class KeysetCursor
         return Math.Min(limit, MaxLimit);
     }
 
+    /// <summary>
+    /// The page of a query that fetched up to <paramref name="limit"/> + 1 rows in sort order: the extra row only says a
+    /// next page exists, and the last kept row's key becomes its cursor.
+    /// </summary>
+    public static Page<T> ToPage<T>(List<T> rows, int limit, Func<T, (DateTimeOffset Time, Guid Id)> key)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count <= limit) return new Page<T>(rows, null);
+        rows.RemoveRange(limit, rows.Count - limit);
+        var (time, id) = key(rows[^1]);
+        return new Page<T>(rows, Encode(time.ToUnixTimeMilliseconds(), id.ToString("D")));
+    }
+
     /// <summary>(I)LIKE pattern matching <paramref name="search"/> anywhere, with <c>%</c>, <c>_</c> and <c>\</c> taken literally (ESCAPE '\').</summary>
     public static string ContainsPattern(string search)
     {
