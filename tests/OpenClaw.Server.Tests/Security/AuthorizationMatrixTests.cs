@@ -289,6 +289,13 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         return id;
     }
 
+    private static async Task<string> NewScheduleAsync(Fixture f)
+    {
+        using var created = await f.Server.Client.PostJsonAsync("api/v2/schedules", $$"""{"workflow_id":"{{f.WorkflowId}}","cron":"0 9 * * *"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJsonAsync()).Str("id");
+    }
+
     private static async Task<string> NewCredentialAsync(Fixture f)
     {
         using var created = await f.Server.Client.PostJsonAsync("api/v2/credentials", $$$"""{"name":"mx_{{{Guid.NewGuid():N}}}","type":"bearer","values":{"token":"mx-token"}}""");
