@@ -6,21 +6,30 @@ using static OpenClaw.Storage.Postgres.PostgresRows;
 namespace OpenClaw.Storage.Postgres;
 
 /// <summary>
-/// Claims tasks under concurrency limits (tasks with a gate) in one transaction: picks due gated tasks with
-/// <c>FOR UPDATE SKIP LOCKED</c>, takes a transaction-scoped advisory lock per tenant involved (in a fixed order, so
-/// claimers cannot deadlock), reads the slots held, admits with <see cref="ConcurrencyAdmission"/>, inserts the new slots
-/// and marks the admitted tasks running. A second claimer waits on the tenant's lock and then sees the first's slots,
-/// so no limit is exceeded however many processes claim at once.
+/// Claims tasks under concurrency limits (tasks with a gate) in one transaction: finds the tenants with due gated
+/// tasks, takes a transaction-scoped advisory lock per tenant (in a fixed order, so claimers cannot deadlock), then picks
+/// those tenants' due gated tasks with <c>FOR UPDATE SKIP LOCKED</c>, reads the slots held, admits with
+/// <see cref="ConcurrencyAdmission"/>, inserts the new slots and marks the admitted tasks running. A second claimer
+/// waits on the tenant's lock and then sees the first's slots, so no limit is exceeded however many processes claim at
+/// once. The lock is taken before the rows are picked so that a claimer never skips rows another claimer has locked
+/// but will not admit (which left slots unused until the next poll).
 /// </summary>
 internal static class PostgresGatedClaim
 {
     // Looks past tasks that are blocked by their limit so that others behind them still run.
     private const int CandidateWindow = 200;
 
-    private const string CandidatesSql = """
-        SELECT id, execution_id, tenant_id, gate FROM tasks q
+    private const string DueGatedTasks = """
+        FROM tasks q
         WHERE status = 'queued' AND gate IS NOT NULL AND run_at <= $1
           AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.tenant_id = q.tenant_id AND p.queue = q.queue)
+        """;
+
+    private const string TenantsSql = $"SELECT DISTINCT tenant_id FROM (SELECT tenant_id {DueGatedTasks} ORDER BY priority DESC, run_at, seq LIMIT $2) AS due;";
+
+    private const string CandidatesSql = $"""
+        SELECT id, execution_id, tenant_id, gate {DueGatedTasks}
+          AND tenant_id = ANY($3)
         ORDER BY priority DESC, run_at, seq
         LIMIT $2
         FOR UPDATE OF q SKIP LOCKED;
@@ -48,11 +57,36 @@ internal static class PostgresGatedClaim
         NpgsqlConnection connection, string owner, int room, DateTimeOffset now, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var window = Math.Max(room, CandidateWindow);
+        var tenants = new List<string>();
+        await using (var command = new NpgsqlCommand(TenantsSql, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tenants.Add(reader.GetString(0));
+            }
+        }
+
+        if (tenants.Count == 0)
+        {
+            return [];
+        }
+
+        await using (var command = new NpgsqlCommand(LockSql, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. tenants] });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var candidates = new List<ConcurrencyAdmission.Candidate>();
         await using (var command = new NpgsqlCommand(CandidatesSql, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = Utc(now), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(room, CandidateWindow) });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = window });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. tenants] });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -62,20 +96,14 @@ internal static class PostgresGatedClaim
 
         if (candidates.Count == 0)
         {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return [];
-        }
-
-        string[] tenants = [.. candidates.Select(c => c.TenantId).Distinct(StringComparer.Ordinal)];
-        await using (var command = new NpgsqlCommand(LockSql, connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = tenants });
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var held = new List<ConcurrencyAdmission.Slot>();
         await using (var command = new NpgsqlCommand(SlotsSql, connection, transaction))
         {
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = tenants });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. tenants] });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
