@@ -71,6 +71,9 @@ public sealed record ExecutionRecord(
     /// its steps, wherever and whenever they run, continue that trace. Written when the execution is created.
     /// </summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>For a retry from the start: the execution it repeats. Written in the commit that creates it.</summary>
+    public Guid? RetryOf { get; init; }
 }
 
 /// <summary>
