@@ -366,7 +366,9 @@ public sealed class WriteEndpointBadInputTests(TestServer server, ITestOutputHel
 
     private static async Task PackageChecksAsync(Fixture f, string path)
     {
-        var before = await FingerprintAsync(f, "plugins");
+        // Validation is audited whatever its verdict, so only the installed plugins are compared.
+        var validation = path.EndsWith("/validate", StringComparison.Ordinal);
+        var before = await FingerprintAsync(f, "plugins", audit: !validation);
         var wrongType = await SendAsync(f.Admin, "POST", path, Json("{}"));
         Assert.True(wrongType.Status == 415 && wrongType.IsProblem, $"JSON instead of a zip: {wrongType.Status} {wrongType.Body}");
         foreach (var (what, package) in new[]
@@ -376,7 +378,7 @@ public sealed class WriteEndpointBadInputTests(TestServer server, ITestOutputHel
         })
         {
             var answer = await SendAsync(f.Admin, "POST", path, PluginPackages.Zip(package));
-            if (path.EndsWith("/validate", StringComparison.Ordinal))
+            if (validation)
             {
                 // Validation answers 200 with the problems listed: that is its job.
                 using var doc = JsonDocument.Parse(answer.Body);
@@ -388,7 +390,7 @@ public sealed class WriteEndpointBadInputTests(TestServer server, ITestOutputHel
                 Assert.True(answer.Status == 400 && answer.IsProblem && answer.ErrorKeys.Count > 0, $"{what}: {answer.Status} {answer.Body}");
             }
         }
-        Assert.Equal(before, await FingerprintAsync(f, "plugins"));
+        Assert.Equal(before, await FingerprintAsync(f, "plugins", audit: !validation));
     }
 
     /// <summary>OAuth 2.0 (RFC 6749 section 5.2) answers token errors as <c>{"error": "invalid_request"}</c>, not RFC 7807.</summary>
@@ -418,7 +420,7 @@ public sealed class WriteEndpointBadInputTests(TestServer server, ITestOutputHel
         using var anonymous = f.Server.CreateAnonymousClient();
         var before = await FingerprintAsync(f, "executions?limit=500");
         Expect(await SendAsync(anonymous, "POST", $"webhooks/{hook}", Json("{\"who\": ")), 400, "$");
-        Expect(await SendAsync(anonymous, "POST", $"webhooks/{hook}", Json("{\"who\":\"" + new string('a', 2 * 1024 * 1024) + "\"}")), 413, null);
+        Expect(await SendAsync(anonymous, "POST", $"webhooks/{hook}", Json("{\"who\":\"" + new string('a', (int)TestServer.MaxRequestBodyBytes) + "\"}")), 413, null);
         Assert.Equal(before, await FingerprintAsync(f, "executions?limit=500"));
     }
 
@@ -458,12 +460,12 @@ public sealed class WriteEndpointBadInputTests(TestServer server, ITestOutputHel
     }
 
     /// <summary>The default tenant's audit count (every change writes one) and the watched resource, as text.</summary>
-    private static async Task<string> FingerprintAsync(Fixture f, string watch)
+    private static async Task<string> FingerprintAsync(Fixture f, string watch, bool audit = true)
     {
-        var audit = await f.Server.Services.GetRequiredService<ISecurityLogStore>().QueryAuditAsync(new AuditQuery("default", Limit: 1000));
+        var records = audit ? (await f.Server.Services.GetRequiredService<ISecurityLogStore>().QueryAuditAsync(new AuditQuery("default", Limit: 1000))).Items.Count : -1;
         // Read as the admin user: the bootstrap key's own "last used" would change with every read made with it.
         using var response = await f.Admin.GetAsync("api/v2/" + watch);
-        return $"audit={audit.Items.Count} {watch} {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+        return $"audit={records} {watch} {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
     }
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
