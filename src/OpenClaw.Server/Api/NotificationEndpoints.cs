@@ -63,8 +63,8 @@ internal static class NotificationEndpoints
         await store.GetRuleAsync(caller.TenantId, id, ct) is { } rule ? TypedResults.Ok(NotificationRuleResponse.From(rule)) : NotFound(id);
 
     private static async Task<Results<Created<NotificationRuleResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, Caller caller, INotificationStore store, ICredentialStore credentials, IWorkflowStore workflows, SecretCipher cipher,
-        AuditContext audit, TimeProvider time, CancellationToken ct)
+        HttpRequest request, Caller caller, INotificationStore store, NotificationRuleCache rules, ICredentialStore credentials, IWorkflowStore workflows,
+        SecretCipher cipher, AuditContext audit, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The notification rule is invalid");
         if (problem is not null) return problem;
@@ -78,13 +78,14 @@ internal static class NotificationEndpoints
             secret is null ? null : cipher.SealText("notification-rule", caller.TenantId, id, secret), secret is null ? null : cipher.CurrentKeyId,
             settings.SlowThresholdMs, settings.Enabled, now, now);
         var created = NotificationRuleResponse.From(await store.CreateRuleAsync(rule, ct));
+        await rules.InvalidateAsync(ct);
         audit.Describe("notification_rule", id.ToString(), "create", null, created);
         return TypedResults.Created($"{request.PathBase}{ApiRoutes.Prefix(request)}/notifications/rules/{id}", created with { SigningSecret = secret });
     }
 
     private static async Task<Results<Ok<NotificationRuleResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, HttpRequest request, Caller caller, INotificationStore store, ICredentialStore credentials, IWorkflowStore workflows, SecretCipher cipher,
-        AuditContext audit, TimeProvider time, CancellationToken ct)
+        Guid id, HttpRequest request, Caller caller, INotificationStore store, NotificationRuleCache rules, ICredentialStore credentials,
+        IWorkflowStore workflows, SecretCipher cipher, AuditContext audit, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The notification rule is invalid");
         if (problem is not null) return problem;
@@ -109,16 +110,18 @@ internal static class NotificationEndpoints
         };
         var saved = await store.UpdateRuleAsync(updated, ct);
         if (saved is null) return NotFound(id);
+        await rules.InvalidateAsync(ct);
         var response = NotificationRuleResponse.From(saved);
         audit.Describe("notification_rule", id.ToString(), "update", NotificationRuleResponse.From(current), response);
         return TypedResults.Ok(response with { SigningSecret = secret });
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, Caller caller, INotificationStore store, AuditContext audit, CancellationToken ct)
+        Guid id, Caller caller, INotificationStore store, NotificationRuleCache rules, AuditContext audit, CancellationToken ct)
     {
         var current = await store.GetRuleAsync(caller.TenantId, id, ct);
         if (current is null || !await store.DeleteRuleAsync(caller.TenantId, id, ct)) return NotFound(id);
+        await rules.InvalidateAsync(ct);
         audit.Describe("notification_rule", id.ToString(), "delete", NotificationRuleResponse.From(current));
         return TypedResults.NoContent();
     }

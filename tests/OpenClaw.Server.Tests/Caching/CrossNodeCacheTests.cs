@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OpenClaw.Core.Caching;
 using OpenClaw.Runtime.Tests.ScaleOut;
+using OpenClaw.Server.Notifications;
 using OpenClaw.Server.Tests.Infrastructure;
 using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Tests.Postgres;
@@ -41,6 +42,39 @@ public sealed class CrossNodeCacheTests
             (await b.Client.PostJsonAsync($"api/v2/workflows/{id}/publish", """{"version":1}""")).Dispose();
             await Poll.UntilAsync(async () => await cacheOfA.GetAsync(key), v => v is null, what: "node A's copy to be invalidated by the publish");
             Assert.Equal(1, await RunAsync(a, id));
+        }
+        finally
+        {
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+            foreach (var directory in directories) TestServer.DeleteDirectory(directory);
+            await postgres.DropDatabaseAsync(database);
+        }
+    }
+
+    [PostgresFact]
+    public async Task RuleChangeOnOneNode_InvalidatesTheOtherNodesCachedConfig()
+    {
+        var postgres = await PostgresTestServer.GetAsync();
+        var (database, connectionString) = await postgres.CreateDatabaseAsync();
+        var directories = new[] { TestServer.NewDataDirectory(), TestServer.NewDataDirectory() };
+        string[] Node() => ["--OpenClaw:Storage", "postgres", "--OpenClaw:PostgresConnectionString", connectionString];
+        var a = await TestServer.StartAsync(directories[0], Node());
+        var b = await TestServer.StartAsync(directories[1], Node());
+        try
+        {
+            foreach (var node in (TestServer[])[a, b])
+                await node.Services.GetRequiredService<PostgresQueueListener>().WaitUntilListeningAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            var rulesOfA = a.Services.GetRequiredService<NotificationRuleCache>();
+            var id = await NotificationRuleCacheTests.CreateRuleAsync(b.Client, "xnode-rule");
+            Assert.Contains(await rulesOfA.GetEnabledAsync(default), r => r.Id == id);
+            Assert.NotNull(await a.Services.GetRequiredService<ICache>().GetAsync(CacheKeys.Config(NotificationRuleCache.Namespace)));
+
+            using (var disabled = await b.Client.PutAsync($"api/v2/notifications/rules/{id}", HttpJson.Json("""{"enabled":false}""")))
+                Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+
+            await Poll.UntilAsync(() => rulesOfA.GetEnabledAsync(default), rules => rules.All(r => r.Id != id),
+                what: "node A's cached rules to drop the rule disabled on node B");
         }
         finally
         {
