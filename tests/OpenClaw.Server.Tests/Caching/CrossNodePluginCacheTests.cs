@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenClaw.Runtime.Tests.Plugins;
 using OpenClaw.Runtime.Tests.ScaleOut;
 using OpenClaw.Server.Tests.Infrastructure;
-using OpenClaw.Storage.Postgres;
 using OpenClaw.Storage.Tests.Postgres;
 
 namespace OpenClaw.Server.Tests.Caching;
@@ -21,39 +20,23 @@ public sealed class CrossNodePluginCacheTests(GreeterPackages packages)
     [PostgresSandboxFact]
     public async Task PluginChangesOnOneNode_AreSeenByTheOtherNodesNextRead()
     {
-        var postgres = await PostgresTestServer.GetAsync();
-        var (database, connectionString) = await postgres.CreateDatabaseAsync();
-        var directories = new[] { TestServer.NewDataDirectory(), TestServer.NewDataDirectory() };
-        string[] Node() => ["--OpenClaw:Storage", "postgres", "--OpenClaw:PostgresConnectionString", connectionString];
-        var a = await TestServer.StartAsync(directories[0], Node());
-        var b = await TestServer.StartAsync(directories[1], Node());
-        try
-        {
-            foreach (var node in (TestServer[])[a, b])
-                await node.Services.GetRequiredService<PostgresQueueListener>().WaitUntilListeningAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Null(await StatusOnAsync(b));
+        await using var nodes = await TwoPostgresNodes.StartAsync();
+        var (a, b) = (nodes.A, nodes.B);
+        Assert.Null(await StatusOnAsync(b));
 
-            using (var installed = await a.Client.PostAsync("api/v2/plugins", PluginPackages.Zip(await File.ReadAllBytesAsync(packages.V1))))
-                Assert.True(installed.StatusCode == HttpStatusCode.Created, await installed.Content.ReadAsStringAsync());
-            await Poll.UntilAsync(() => StatusOnAsync(b), s => s == "enabled", what: "node B to list the plugin installed on node A");
+        using (var installed = await a.Client.PostAsync("api/v2/plugins", PluginPackages.Zip(await File.ReadAllBytesAsync(packages.V1))))
+            Assert.True(installed.StatusCode == HttpStatusCode.Created, await installed.Content.ReadAsStringAsync());
+        await Poll.UntilAsync(() => StatusOnAsync(b), s => s == "enabled", what: "node B to list the plugin installed on node A");
 
-            (await a.Client.PostAsync($"api/v2/plugins/{Name}/1.0.0/disable", null)).Dispose();
-            await Poll.UntilAsync(() => StatusOnAsync(b), s => s == "disabled", what: "node B to see the plugin disabled on node A");
+        (await a.Client.PostAsync($"api/v2/plugins/{Name}/1.0.0/disable", null)).Dispose();
+        await Poll.UntilAsync(() => StatusOnAsync(b), s => s == "disabled", what: "node B to see the plugin disabled on node A");
 
-            (await a.Client.PostAsync($"api/v2/plugins/{Name}/1.0.0/enable", null)).Dispose();
-            await Poll.UntilAsync(() => StatusOnAsync(b), s => s == "enabled", what: "node B to see the plugin enabled again on node A");
+        (await a.Client.PostAsync($"api/v2/plugins/{Name}/1.0.0/enable", null)).Dispose();
+        await Poll.UntilAsync(() => StatusOnAsync(b), s => s == "enabled", what: "node B to see the plugin enabled again on node A");
 
-            using (var removed = await a.Client.DeleteAsync($"api/v2/plugins/{Name}/1.0.0"))
-                Assert.True(removed.IsSuccessStatusCode, await removed.Content.ReadAsStringAsync());
-            await Poll.UntilAsync(() => StatusOnAsync(b), s => s is null, what: "node B to see the plugin uninstalled on node A");
-        }
-        finally
-        {
-            await b.DisposeAsync();
-            await a.DisposeAsync();
-            foreach (var directory in directories) TestServer.DeleteDirectory(directory);
-            await postgres.DropDatabaseAsync(database);
-        }
+        using (var removed = await a.Client.DeleteAsync($"api/v2/plugins/{Name}/1.0.0"))
+            Assert.True(removed.IsSuccessStatusCode, await removed.Content.ReadAsStringAsync());
+        await Poll.UntilAsync(() => StatusOnAsync(b), s => s is null, what: "node B to see the plugin uninstalled on node A");
     }
 
     /// <summary>The plugin's status in the node's listing, or null when it is not listed.</summary>
