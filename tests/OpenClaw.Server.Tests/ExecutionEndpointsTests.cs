@@ -70,6 +70,25 @@ public sealed class ExecutionEndpointsTests(TestServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Start_AfterDeleteAndRecreateUnderTheSameId_RunsTheNewDefinition_NotACachedPlanOfTheOld()
+    {
+        var id = Definitions.NewId("recreated");
+        await CreateAsync(Definitions.HelloJson(id));
+        var (first, _) = await StartAsync(id, """{ "inputs": { "who": "Ada" } }""");
+        var before = await WaitForStatusAsync(first, "succeeded", "failed");
+        Assert.Equal("Hello, Ada!", before.GetProperty("outputs").Str("greeting"));
+
+        using (var deleted = await _http.DeleteAsync($"api/v2/workflows/{id}")) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        // Same id, same version number (1), other steps and outputs: only a plan cache keyed by id and version could confuse them.
+        await CreateAsync(Definitions.HelloJson(id).Replace("Hello, ", "Goodbye, ", StringComparison.Ordinal));
+        var (second, _) = await StartAsync(id, """{ "inputs": { "who": "Ada" } }""");
+        var after = await WaitForStatusAsync(second, "succeeded", "failed");
+
+        Assert.Equal(1, after.GetProperty("workflow_version").GetInt32());
+        Assert.Equal("Goodbye, Ada!", after.GetProperty("outputs").Str("greeting"));
+    }
+
+    [Fact]
     public async Task Start_WithoutBody_UsesInputDefaults()
     {
         var id = await CreateAsync(Definitions.HelloJson(Definitions.NewId()));

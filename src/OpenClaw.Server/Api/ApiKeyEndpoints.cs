@@ -37,10 +37,10 @@ internal static class ApiKeyEndpoints
     private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request, Caller caller, IIdentityStore store, TimeProvider time, AuditContext audit, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, CreateFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, CreateFields, ct);
         if (problem is not null) return problem;
-        var name = body!.String("name", maxLength: 100);
-        var scopes = body.Strings("scopes", [RolePermissions.AllScopes, .. Permissions.All], required: true);
+        var name = body!.String("name", required: true, maxLength: 100);
+        var scopes = body.Strings("scopes", [RolePermissions.AllScopes, .. Permissions.All], required: true, allowEmpty: true);
         var expires = body.Time("expires_at");
         var now = time.GetUtcNow();
         if (expires is { } e && e <= now) body.Error("expires_at", "Must be in the future.");

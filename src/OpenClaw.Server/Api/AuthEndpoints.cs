@@ -31,10 +31,10 @@ internal static class AuthEndpoints
 
     private static async Task<IResult> LoginAsync(HttpRequest request, UserSessions sessions, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, LoginFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, LoginFields, ct);
         if (problem is not null) return problem;
-        var username = body!.String("username", maxLength: 128);
-        var password = body.String("password", maxLength: 1024);
+        var username = body!.String("username", required: true, maxLength: 128);
+        var password = body.String("password", required: true, maxLength: 1024);
         var tenant = body.String("tenant", required: false, maxLength: 64) ?? RolePermissions.DefaultTenant;
         if (body.Problem is { } invalid) return invalid;
 
@@ -44,18 +44,18 @@ internal static class AuthEndpoints
 
     private static async Task<IResult> RefreshAsync(HttpRequest request, UserSessions sessions, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, RefreshFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, RefreshFields, ct);
         if (problem is not null) return problem;
-        var token = body!.String("refresh_token", maxLength: 512);
+        var token = body!.String("refresh_token", required: true, maxLength: 512);
         if (body.Problem is { } invalid) return invalid;
         return Answer(request.HttpContext, await sessions.RefreshAsync(token!, Address(request), ct));
     }
 
     private static async Task<IResult> LogoutAsync(HttpRequest request, UserSessions sessions, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, RefreshFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, RefreshFields, ct);
         if (problem is not null) return problem;
-        var token = body!.String("refresh_token", maxLength: 512);
+        var token = body!.String("refresh_token", required: true, maxLength: 512);
         if (body.Problem is { } invalid) return invalid;
         // 204 whether or not the token was known: the caller learns nothing about other sessions.
         await sessions.LogoutAsync(token!, ct);
@@ -71,10 +71,10 @@ internal static class AuthEndpoints
         HttpRequest request, Caller caller, IIdentityStore store, PasswordHasher<UserRecord> hasher, UserSessions sessions, IOptions<AuthOptions> options,
         TimeProvider time, AuditContext audit, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, PasswordFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, PasswordFields, ct);
         if (problem is not null) return problem;
-        var current = body!.String("current_password", maxLength: 1024);
-        var next = body.String("new_password", maxLength: 1024);
+        var current = body!.String("current_password", required: true, maxLength: 1024);
+        var next = body.String("new_password", required: true, maxLength: 1024);
         if (next is not null) PasswordRules.Check(body, "new_password", next, options.Value);
         if (next is not null && next == current) body.Error("new_password", "Must differ from the current password.");
         if (body.Problem is { } invalid) return invalid;

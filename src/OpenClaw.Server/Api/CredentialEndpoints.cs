@@ -47,12 +47,12 @@ internal static class CredentialEndpoints
     private static async Task<Results<Created<CredentialResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request, Caller caller, ICredentialStore store, CredentialVault vault, AuditContext audit, TimeProvider time, CancellationToken ct)
     {
-        var (body, errors) = await JsonBodyReader.ReadAsync(request, Keys, ct);
-        if (errors is not null) return Problems.Invalid("The credential is invalid", errors);
-        var name = body!.String("name", required: true, 100, JsonBodyReader.NamePattern(), JsonBodyReader.NameHint);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The credential is invalid");
+        if (problem is not null) return problem;
+        var name = body!.String("name", required: true, 100, JsonRequestBody.NamePattern(), JsonRequestBody.NameHint);
         var type = body.String("type", required: true, 40);
         if (type is not null && !CredentialTypes.RequiredFields.ContainsKey(type)) body.Error("type", $"Must be one of {string.Join(", ", CredentialTypes.All)}.");
-        var description = body.String("description", required: false, 1000);
+        var description = body.String("description", required: false, 1000, multiline: true, allowEmpty: true);
         var values = ReadValues(body, required: true);
         if (type is not null && values is not null) CheckRequiredFields(body, type, Filled(values));
         if (body.Errors is { } invalid) return Problems.Invalid("The credential is invalid", invalid);
@@ -76,15 +76,15 @@ internal static class CredentialEndpoints
     private static async Task<Results<Ok<CredentialResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, HttpRequest request, Caller caller, ICredentialStore store, CredentialVault vault, AuditContext audit, TimeProvider time, CancellationToken ct)
     {
-        var (body, errors) = await JsonBodyReader.ReadAsync(request, Keys, ct);
-        if (errors is not null) return Problems.Invalid("The credential is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The credential is invalid");
+        if (problem is not null) return problem;
         var current = await store.GetAsync(caller.TenantId, id, ct);
         if (current is null) return NotFound(id);
 
-        var name = body!.String("name", required: false, 100, JsonBodyReader.NamePattern(), JsonBodyReader.NameHint) ?? current.Name;
+        var name = body!.String("name", required: false, 100, JsonRequestBody.NamePattern(), JsonRequestBody.NameHint) ?? current.Name;
         var type = body.String("type", required: false, 40) ?? current.Type;
         if (!CredentialTypes.RequiredFields.ContainsKey(type)) body.Error("type", $"Must be one of {string.Join(", ", CredentialTypes.All)}.");
-        var description = body.Has("description") && body.Body["description"] is null ? null : body.String("description", required: false, 1000) ?? current.Description;
+        var description = body.Has("description") && body.Root["description"] is null ? null : body.String("description", required: false, 1000, multiline: true, allowEmpty: true) ?? current.Description;
         var values = ReadValues(body, required: false);
         CheckRequiredFields(body, type, values is null ? current.Fields : Filled(values));
         if (body.Errors is { } invalid) return Problems.Invalid("The credential is invalid", invalid);
@@ -132,14 +132,14 @@ internal static class CredentialEndpoints
     }
 
     /// <summary>The <c>values</c> object: field names to strings (numbers and booleans are taken as their text).</summary>
-    private static Dictionary<string, string>? ReadValues(JsonBodyReader body, bool required)
+    private static Dictionary<string, string>? ReadValues(JsonRequestBody body, bool required)
     {
         if (!body.Has("values"))
         {
             if (required) body.Error("values", "Required: an object of secret field names to values, e.g. { \"token\": \"...\" }.");
             return null;
         }
-        if (body.Body["values"] is not JsonObject obj)
+        if (body.Root["values"] is not JsonObject obj)
         {
             body.Error("values", "Must be an object of field names to string values.");
             return null;
@@ -152,9 +152,9 @@ internal static class CredentialEndpoints
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (field, node) in obj)
         {
-            if (!JsonBodyReader.NamePattern().IsMatch(field))
+            if (!JsonRequestBody.NamePattern().IsMatch(field))
             {
-                body.Error($"values.{field}", "Field names " + JsonBodyReader.NameHint[5..]);
+                body.Error($"values.{field}", "Field names " + JsonRequestBody.NameHint[5..]);
                 continue;
             }
             string? text = node is JsonValue v ? v.GetValueKind() switch
@@ -172,7 +172,7 @@ internal static class CredentialEndpoints
 
     private static IEnumerable<string> Filled(Dictionary<string, string> values) => values.Where(v => v.Value.Length > 0).Select(v => v.Key);
 
-    private static void CheckRequiredFields(JsonBodyReader body, string type, IEnumerable<string> fields)
+    private static void CheckRequiredFields(JsonRequestBody body, string type, IEnumerable<string> fields)
     {
         if (!CredentialTypes.RequiredFields.TryGetValue(type, out var required)) return;
         var missing = required.Except(fields, StringComparer.Ordinal).ToList();

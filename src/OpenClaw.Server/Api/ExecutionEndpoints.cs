@@ -9,6 +9,8 @@ namespace OpenClaw.Server.Api;
 /// <summary>Start, read, list and cancel executions.</summary>
 internal static class ExecutionEndpoints
 {
+    private static readonly string[] StartFields = ["inputs", "version", "priority"];
+
     public static RouteGroupBuilder MapExecutionEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/workflows/{id}/executions", StartAsync).WithTags("Executions").RequirePermission(Permissions.ExecutionsRun);
@@ -28,13 +30,15 @@ internal static class ExecutionEndpoints
         string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, string trigger,
         CancellationToken ct)
     {
-        var (body, errors) = await StartExecutionBodyReader.ReadAsync(request, ct);
-        if (errors is not null) return Problems.Invalid("The start request is invalid", errors);
+        var (reader, problem) = await JsonRequestBody.ReadAsync(request, StartFields, ct, "The start request is invalid", optional: true);
+        if (problem is not null) return problem;
+        var body = new StartExecutionBody(reader!.Object("inputs"), reader.Int("version", 1, int.MaxValue), reader.Priority("priority"));
+        if (reader.Problem is { } invalid) return invalid;
         if (await limits.CheckExecutionQuotaAsync(request.HttpContext, caller.TenantId, ct) is { } quota) return quota;
         try
         {
             var executionId = await coordinator.StartAsync(
-                new StartExecutionRequest(caller.TenantId, id, body!.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, trigger), ct);
+                new StartExecutionRequest(caller.TenantId, id, body.Version, body.Inputs, body.Priority ?? TaskPriority.Normal, trigger), ct);
             var location = $"{request.PathBase}{ApiRoutes.Prefix(request)}/executions/{executionId}";
             audit.Describe("execution", executionId.ToString(), "start",
                 after: new { workflow_id = id, version = body.Version, priority = body.Priority?.ToString(), inputs = body.Inputs });

@@ -63,11 +63,11 @@ internal static class NotificationEndpoints
         await store.GetRuleAsync(caller.TenantId, id, ct) is { } rule ? TypedResults.Ok(NotificationRuleResponse.From(rule)) : NotFound(id);
 
     private static async Task<Results<Created<NotificationRuleResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, Caller caller, INotificationStore store, ICredentialStore credentials, IWorkflowStore workflows, SecretCipher cipher,
-        AuditContext audit, TimeProvider time, CancellationToken ct)
+        HttpRequest request, Caller caller, INotificationStore store, NotificationRuleCache rules, ICredentialStore credentials, IWorkflowStore workflows,
+        SecretCipher cipher, AuditContext audit, TimeProvider time, CancellationToken ct)
     {
-        var (body, errors) = await JsonBodyReader.ReadAsync(request, Keys, ct);
-        if (errors is not null) return Problems.Invalid("The notification rule is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The notification rule is invalid");
+        if (problem is not null) return problem;
         var settings = await ReadAsync(body!, null, caller, credentials, workflows, ct);
         if (body!.Errors is { } invalid) return Problems.Invalid("The notification rule is invalid", invalid);
 
@@ -78,16 +78,17 @@ internal static class NotificationEndpoints
             secret is null ? null : cipher.SealText("notification-rule", caller.TenantId, id, secret), secret is null ? null : cipher.CurrentKeyId,
             settings.SlowThresholdMs, settings.Enabled, now, now);
         var created = NotificationRuleResponse.From(await store.CreateRuleAsync(rule, ct));
+        await rules.InvalidateAsync(ct);
         audit.Describe("notification_rule", id.ToString(), "create", null, created);
         return TypedResults.Created($"{request.PathBase}{ApiRoutes.Prefix(request)}/notifications/rules/{id}", created with { SigningSecret = secret });
     }
 
     private static async Task<Results<Ok<NotificationRuleResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, HttpRequest request, Caller caller, INotificationStore store, ICredentialStore credentials, IWorkflowStore workflows, SecretCipher cipher,
-        AuditContext audit, TimeProvider time, CancellationToken ct)
+        Guid id, HttpRequest request, Caller caller, INotificationStore store, NotificationRuleCache rules, ICredentialStore credentials,
+        IWorkflowStore workflows, SecretCipher cipher, AuditContext audit, TimeProvider time, CancellationToken ct)
     {
-        var (body, errors) = await JsonBodyReader.ReadAsync(request, Keys, ct);
-        if (errors is not null) return Problems.Invalid("The notification rule is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The notification rule is invalid");
+        if (problem is not null) return problem;
         var current = await store.GetRuleAsync(caller.TenantId, id, ct);
         if (current is null) return NotFound(id);
         var settings = await ReadAsync(body!, current, caller, credentials, workflows, ct);
@@ -109,16 +110,18 @@ internal static class NotificationEndpoints
         };
         var saved = await store.UpdateRuleAsync(updated, ct);
         if (saved is null) return NotFound(id);
+        await rules.InvalidateAsync(ct);
         var response = NotificationRuleResponse.From(saved);
         audit.Describe("notification_rule", id.ToString(), "update", NotificationRuleResponse.From(current), response);
         return TypedResults.Ok(response with { SigningSecret = secret });
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, Caller caller, INotificationStore store, AuditContext audit, CancellationToken ct)
+        Guid id, Caller caller, INotificationStore store, NotificationRuleCache rules, AuditContext audit, CancellationToken ct)
     {
         var current = await store.GetRuleAsync(caller.TenantId, id, ct);
         if (current is null || !await store.DeleteRuleAsync(caller.TenantId, id, ct)) return NotFound(id);
+        await rules.InvalidateAsync(ct);
         audit.Describe("notification_rule", id.ToString(), "delete", NotificationRuleResponse.From(current));
         return TypedResults.NoContent();
     }
@@ -148,24 +151,24 @@ internal static class NotificationEndpoints
         string Name, string? WorkflowId, IReadOnlyList<string> Events, string Channel, string Target, long? SlowThresholdMs, bool Enabled, bool Signed);
 
     private static async Task<Settings> ReadAsync(
-        JsonBodyReader body, NotificationRuleRecord? current, Caller caller, ICredentialStore credentials, IWorkflowStore workflows, CancellationToken ct)
+        JsonRequestBody body, NotificationRuleRecord? current, Caller caller, ICredentialStore credentials, IWorkflowStore workflows, CancellationToken ct)
     {
         var name = body.String("name", required: current is null, 100) ?? current?.Name ?? "";
         string? workflowId = current?.WorkflowId;
         if (body.Has("workflow_id"))
         {
-            workflowId = body.Body["workflow_id"] is null ? null : body.String("workflow_id", required: false, 200);
+            workflowId = body.Root["workflow_id"] is null ? null : body.String("workflow_id", required: false, 200);
             if (workflowId is not null && await workflows.GetAsync(caller.TenantId, workflowId, ct) is null)
                 body.Error("workflow_id", $"Workflow '{workflowId}' does not exist.");
         }
-        var events = body.Choices("events", NotificationEvents.All, required: current is null) ?? current?.Events ?? [];
+        var events = body.Strings("events", NotificationEvents.All, required: current is null) ?? current?.Events ?? [];
         var channel = body.String("channel", required: current is null, 20) ?? current?.Channel ?? "";
         if (channel.Length > 0 && !NotificationEvents.Channels.Contains(channel)) body.Error("channel", "Must be webhook, email or in_app.");
-        var seconds = body.Integer("slow_threshold_seconds", 1, 7 * 24 * 3600, current?.SlowThresholdMs / 1000);
+        var seconds = body.Integer("slow_threshold_seconds", 1, 7 * 24 * 3600) ?? current?.SlowThresholdMs / 1000;
         if (events.Contains(NotificationEvents.ExecutionSlow) && seconds is null)
             body.Error("slow_threshold_seconds", "Required with the execution.slow event: the run time, in seconds, that counts as slow.");
-        var enabled = body.Bool("enabled", current?.Enabled ?? true);
-        var signed = body.Bool("signed", current?.Secret is not null);
+        var enabled = body.Bool("enabled") ?? current?.Enabled ?? true;
+        var signed = body.Bool("signed") ?? (current?.Secret is not null);
         if (signed && channel != "webhook") body.Error("signed", "Only webhook deliveries are signed.");
 
         var target = current?.Target ?? "{}";
@@ -175,9 +178,9 @@ internal static class NotificationEndpoints
     }
 
     /// <summary>webhook: <c>{ "url" }</c>; email: <c>{ "to", "credential", "from"? }</c>; in_app: nothing.</summary>
-    private static async Task<string?> ReadTargetAsync(JsonBodyReader body, string channel, Caller caller, ICredentialStore credentials, CancellationToken ct)
+    private static async Task<string?> ReadTargetAsync(JsonRequestBody body, string channel, Caller caller, ICredentialStore credentials, CancellationToken ct)
     {
-        var node = body.Body["target"];
+        var node = body.Root["target"];
         if (channel == "in_app")
         {
             if (node is JsonObject { Count: > 0 }) body.Error("target", "An in_app rule has no target.");

@@ -32,10 +32,10 @@ internal static class OAuthClientEndpoints
     private static async Task<Results<Created<CreatedOAuthClientResponse>, ValidationProblem>> CreateAsync(
         HttpRequest request, Caller caller, IIdentityStore store, TimeProvider time, AuditContext audit, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, CreateFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, CreateFields, ct);
         if (problem is not null) return problem;
-        var name = body!.String("name", maxLength: 100);
-        var scopes = body.Strings("scopes", [RolePermissions.AllScopes, .. Permissions.All], required: true);
+        var name = body!.String("name", required: true, maxLength: 100);
+        var scopes = body.Strings("scopes", [RolePermissions.AllScopes, .. Permissions.All], required: true, allowEmpty: true);
         var role = body.String("role", required: false, maxLength: 16) ?? Roles.Viewer;
         if (!Roles.All.Contains(role)) body.Error("role", $"Must be one of {string.Join(", ", Roles.All)}.");
         if (scopes is { Count: 0 }) body.Error("scopes", "Give at least one scope (or \"*\" for everything the role allows).");

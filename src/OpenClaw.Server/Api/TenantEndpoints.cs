@@ -38,11 +38,11 @@ internal static partial class TenantEndpoints
         HttpRequest request, IIdentityStore store, PasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options, TimeProvider time,
         AuditContext audit, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, CreateFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, CreateFields, ct);
         if (problem is not null) return problem;
-        var id = body!.String("id", maxLength: 64);
+        var id = body!.String("id", required: true, maxLength: 64);
         if (id is not null && !TenantIdPattern().IsMatch(id)) body.Error("id", "Use lower-case letters, digits and '-' (1 to 64), starting with a letter or digit.");
-        var name = body.String("name", maxLength: 200);
+        var name = body.String("name", required: true, maxLength: 200);
         var (maxWorkflows, maxExecutions, rpm) = Quotas(body);
         var adminName = body.String("admin_username", required: false, maxLength: 64);
         if (adminName is not null && !UserEndpoints.UsernamePattern().IsMatch(adminName)) body.Error("admin_username", "Use letters, digits, '.', '_' and '-' only.");
@@ -80,7 +80,7 @@ internal static partial class TenantEndpoints
     private static async Task<Results<Ok<TenantResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string id, HttpRequest request, IIdentityStore store, TenantLimits limits, AuditContext audit, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, UpdateFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, UpdateFields, ct);
         if (problem is not null) return problem;
         var name = body!.String("name", required: false, maxLength: 200);
         var (maxWorkflows, maxExecutions, rpm) = Quotas(body);
@@ -101,7 +101,7 @@ internal static partial class TenantEndpoints
         return TypedResults.Ok(TenantResponse.From(saved));
     }
 
-    private static (int?, int?, int?) Quotas(JsonObjectBody body) =>
+    private static (int?, int?, int?) Quotas(JsonRequestBody body) =>
         (body.Int("max_workflows", 0, 10_000_000), body.Int("max_executions_per_day", 0, 1_000_000_000), body.Int("requests_per_minute", 1, 10_000_000));
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]

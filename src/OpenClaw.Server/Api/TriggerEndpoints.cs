@@ -53,8 +53,8 @@ internal static class TriggerEndpoints
         HttpRequest request, Caller caller, ITriggerStore store, IWorkflowStore workflows, SecretCipher secrets, AuditContext audit, TimeProvider time,
         CancellationToken ct)
     {
-        var (body, errors) = await JsonBodyReader.ReadAsync(request, Keys, ct);
-        if (errors is not null) return Problems.Invalid("The trigger is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The trigger is invalid");
+        if (problem is not null) return problem;
         var workflowId = body!.String("workflow_id", required: true, 200);
         var settings = ReadSettings(body, defaults: null);
         if (body.Errors is { } invalid) return Problems.Invalid("The trigger is invalid", invalid);
@@ -77,8 +77,8 @@ internal static class TriggerEndpoints
         Guid id, HttpRequest request, Caller caller, ITriggerStore store, IWorkflowStore workflows, SecretCipher secrets, TriggerLookup lookup,
         AuditContext audit, TimeProvider time, CancellationToken ct)
     {
-        var (body, errors) = await JsonBodyReader.ReadAsync(request, Keys, ct);
-        if (errors is not null) return Problems.Invalid("The trigger is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The trigger is invalid");
+        if (problem is not null) return problem;
         var current = await store.GetAsync(caller.TenantId, id, ct);
         if (current is null) return NotFound(id);
         var workflowId = body!.String("workflow_id", required: false, 200) ?? current.WorkflowId;
@@ -157,20 +157,20 @@ internal static class TriggerEndpoints
     private sealed record Settings(
         string? Name, string Mode, IReadOnlyList<string> Methods, string InputMapping, bool Enabled, bool RequireSignature, bool RequireTimestamp, int SyncTimeoutMs);
 
-    private static Settings ReadSettings(JsonBodyReader body, TriggerRecord? defaults)
+    private static Settings ReadSettings(JsonRequestBody body, TriggerRecord? defaults)
     {
-        var name = body.String("name", required: false, 100, JsonBodyReader.NamePattern(), JsonBodyReader.NameHint);
+        var name = body.String("name", required: false, 100, JsonRequestBody.NamePattern(), JsonRequestBody.NameHint);
         var mode = body.String("mode", required: false, 10) ?? defaults?.Mode ?? "async";
         if (!Modes.Contains(mode)) body.Error("mode", "Must be async or sync.");
-        var methods = body.Choices("methods", Methods, required: false) ?? defaults?.Methods ?? ["POST"];
+        var methods = body.Strings("methods", Methods, required: false) ?? defaults?.Methods ?? ["POST"];
         var mapping = body.String("input_mapping", required: false, 10) ?? defaults?.InputMapping ?? "body";
         if (!Mappings.Contains(mapping)) body.Error("input_mapping", "Must be body or request.");
-        var enabled = body.Bool("enabled", defaults?.Enabled ?? true);
-        var signature = body.Bool("require_signature", defaults is not null && defaults.SigningSecret is not null);
-        var timestamp = body.Bool("require_timestamp", defaults?.RequireTimestamp ?? false);
+        var enabled = body.Bool("enabled") ?? defaults?.Enabled ?? true;
+        var signature = body.Bool("require_signature") ?? (defaults is not null && defaults.SigningSecret is not null);
+        var timestamp = body.Bool("require_timestamp") ?? defaults?.RequireTimestamp ?? false;
         if (timestamp && !signature) body.Error("require_timestamp", "Needs require_signature: the timestamp is signed with the body.");
-        var timeout = body.Integer("sync_timeout_seconds", 1, 120, (defaults?.SyncTimeoutMs ?? 30_000) / 1000);
-        return new Settings(name, mode, methods, mapping, enabled, signature, timestamp, (int)timeout!.Value * 1000);
+        var timeout = body.Integer("sync_timeout_seconds", 1, 120) ?? (defaults?.SyncTimeoutMs ?? 30_000) / 1000;
+        return new Settings(name, mode, methods, mapping, enabled, signature, timestamp, (int)timeout * 1000);
     }
 
     private static TriggerResponse WithSecrets(TriggerResponse response, HttpRequest request, string? path, string? signing) => response with

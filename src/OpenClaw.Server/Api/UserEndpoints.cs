@@ -38,12 +38,12 @@ internal static partial class UserEndpoints
         HttpRequest request, Caller caller, IIdentityStore store, PasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options, TimeProvider time,
         AuditContext audit, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, CreateFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, CreateFields, ct);
         if (problem is not null) return problem;
-        var username = body!.String("username", maxLength: 64);
+        var username = body!.String("username", required: true, maxLength: 64);
         if (username is not null && !UsernamePattern().IsMatch(username))
             body.Error("username", "Use letters, digits, '.', '_' and '-' only (1 to 64), starting with a letter or digit.");
-        var password = body.String("password", maxLength: 1024);
+        var password = body.String("password", required: true, maxLength: 1024);
         if (password is not null) PasswordRules.Check(body, "password", password, options.Value);
         var role = Role(body);
         var email = Email(body);
@@ -75,7 +75,7 @@ internal static partial class UserEndpoints
         string id, HttpRequest request, Caller caller, IIdentityStore store, PasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
         TimeProvider time, AuditContext audit, CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, UpdateFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, UpdateFields, ct);
         if (problem is not null) return problem;
         var password = body!.String("password", required: false, maxLength: 1024);
         if (password is not null) PasswordRules.Check(body, "password", password, options.Value);
@@ -134,14 +134,14 @@ internal static partial class UserEndpoints
     private static async Task<int> ActiveAdminsAsync(IIdentityStore store, string tenantId, CancellationToken ct) =>
         (await store.ListUsersAsync(tenantId, ct)).Count(IsActiveAdmin);
 
-    private static string? Role(JsonObjectBody body)
+    private static string? Role(JsonRequestBody body)
     {
         var role = body.String("role", required: false, maxLength: 16);
         if (role is not null && !Roles.All.Contains(role)) body.Error("role", $"Must be one of {string.Join(", ", Roles.All)}.");
         return role;
     }
 
-    private static string? Email(JsonObjectBody body)
+    private static string? Email(JsonRequestBody body)
     {
         var email = body.String("email", required: false, maxLength: 254);
         if (email is not null && !EmailPattern().IsMatch(email)) body.Error("email", "Must be an email address such as ada@example.com.");

@@ -41,12 +41,12 @@ internal static class WorkflowShareEndpoints
         string id, HttpRequest request, Caller caller, IIdentityStore identities, IWorkflowShareStore shares, TimeProvider time, AuditContext audit,
         CancellationToken ct)
     {
-        var (body, problem) = await JsonObjectBody.ReadAsync(request, PutFields, ct);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, PutFields, ct);
         if (problem is not null) return problem;
-        var type = body!.String("principal_type", maxLength: 8);
+        var type = body!.String("principal_type", required: true, maxLength: 8);
         if (type is not null && !SharePrincipals.All.Contains(type)) body.Error("principal_type", "Must be user or role.");
-        var principal = body.String("principal_id", maxLength: 64);
-        var permission = body.String("permission", maxLength: 8);
+        var principal = body.String("principal_id", required: true, maxLength: 64);
+        var permission = body.String("permission", required: true, maxLength: 8);
         if (permission is not null && !SharePermissions.All.Contains(permission)) body.Error("permission", "Must be read, run or edit.");
         if (body.Problem is null && type == SharePrincipals.Role && !Roles.All.Contains(principal!))
             body.Error("principal_id", $"Must be one of the roles {string.Join(", ", Roles.All)}.");

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenClaw.Core.Storage;
 using OpenClaw.Server.Security;
@@ -60,11 +59,13 @@ internal static class WorkflowVersionEndpoints
     private static async Task<Results<Ok<WorkflowResponse>, ValidationProblem, ProblemHttpResult>> PublishAsync(
         string id, HttpRequest request, Caller caller, IWorkflowStore store, AuditContext audit, CancellationToken ct)
     {
-        var (version, errors) = await ReadVersionAsync(request, ct);
-        if (errors is not null) return Problems.Invalid("The publish request is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, ["version"], ct, "The publish request is invalid");
+        if (problem is not null) return problem;
+        var version = body!.Int("version", 1, int.MaxValue, required: true);
+        if (body.Problem is { } invalid) return invalid;
         var before = await store.GetAsync(caller.TenantId, id, ct);
         if (before is null) return Problems.NotFound($"Workflow '{id}' does not exist.");
-        var published = await store.PublishAsync(caller.TenantId, id, version, ct);
+        var published = await store.PublishAsync(caller.TenantId, id, version!.Value, ct);
         if (published is null)
         {
             return await store.GetAsync(caller.TenantId, id, ct) is null
@@ -74,34 +75,6 @@ internal static class WorkflowVersionEndpoints
         audit.Describe("workflow", id, "publish", new { published_version = before.PublishedVersion }, new { published_version = version });
         return TypedResults.Ok(WorkflowResponse.From(published));
     }
-
-    /// <summary>Reads <c>{"version": n}</c>, naming the field at fault.</summary>
-    private static async Task<(int Version, Dictionary<string, string[]>? Errors)> ReadVersionAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(ct);
-        JsonNode? root;
-        try
-        {
-            root = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
-        }
-        catch (JsonException ex)
-        {
-            return (0, One("$", $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1})."));
-        }
-        if (root is not JsonObject body) return (0, One("$", "The body must be a JSON object such as { \"version\": 3 }."));
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var (name, _) in body)
-        {
-            if (name != "version") errors[$"$.{name}"] = [$"Unknown field '{name}'; a publish request has only version."];
-        }
-        var version = 0;
-        if (body["version"] is JsonValue value && value.TryGetValue<int>(out var n) && n >= 1) version = n;
-        else errors["$.version"] = ["Required: the version number to publish (1 or more)."];
-        return (version, errors.Count > 0 ? errors : null);
-    }
-
-    private static Dictionary<string, string[]> One(string path, string message) => new(StringComparer.Ordinal) { [path] = [message] };
 }
 
 /// <summary>One saved version in the history.</summary>

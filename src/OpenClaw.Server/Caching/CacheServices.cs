@@ -34,9 +34,10 @@ public static class CacheServices
         {
             services.AddSingleton<ICache>(sp => new InProcessCache(
                 sp.GetRequiredService<TimeProvider>(), options.MaxEntries, sp.GetService<ICacheInvalidationBus>()));
-            // Several nodes on PostgreSQL each keep their own cache: each must hear the others' invalidations.
-            services.PostConfigure<PostgresStorageOptions>(pg => pg.ListenForCacheInvalidations = true);
         }
+        // Several nodes on PostgreSQL each keep their own cache (and, with Redis too, their own copy of the installed
+        // plugins' metadata): each must hear the others' invalidations.
+        services.PostConfigure<PostgresStorageOptions>(pg => pg.ListenForCacheInvalidations = true);
 
         var backend = services.LastOrDefault(d => d.ServiceType == typeof(IWorkflowStore))
             ?? throw new InvalidOperationException("AddOpenClawCache must come after the storage backend's registration.");

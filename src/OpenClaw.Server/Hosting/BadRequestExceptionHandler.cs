@@ -13,15 +13,22 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
     {
         if (exception is not BadHttpRequestException bad) return false;
         httpContext.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails
         {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
+            Status = bad.StatusCode,
+            Title = bad.StatusCode switch
             {
-                Status = bad.StatusCode,
-                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large" : "The request is invalid",
-                Detail = bad.Message,
+                StatusCodes.Status413PayloadTooLarge => "The request body is too large",
+                StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+                _ => "The request is invalid",
             },
-        });
+            Detail = bad.Message,
+        };
+        // Named like a validation problem's errors: the body as a whole ($), or the header at fault.
+        problem.Extensions["errors"] = new Dictionary<string, string[]>
+        {
+            [bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "Content-Type" : "$"] = [bad.Message],
+        };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
 }

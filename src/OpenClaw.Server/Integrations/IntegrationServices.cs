@@ -27,6 +27,7 @@ public static class IntegrationServices
 
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("OpenClaw:Notifications")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NotificationSignal>();
+        services.AddSingleton<NotificationRuleCache>();
         services.AddSingleton<NotificationSender>();
         services.AddHttpClient(NotificationSender.HttpClientName);
         // Every process that runs executions evaluates and delivers: the dedupe key and the delivery lease keep that safe.

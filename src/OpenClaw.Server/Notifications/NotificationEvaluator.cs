@@ -16,7 +16,7 @@ namespace OpenClaw.Server.Notifications;
 /// <para>Local completions wake it at once; otherwise it looks every <see cref="NotificationOptions.EvaluateInterval"/>.</para>
 /// </remarks>
 internal sealed partial class NotificationEvaluator(
-    INotificationStore store, ExecutionEventHub hub, NotificationSignal signal, IOptions<NotificationOptions> options, TimeProvider time,
+    INotificationStore store, NotificationRuleCache rulesCache, ExecutionEventHub hub, NotificationSignal signal, IOptions<NotificationOptions> options, TimeProvider time,
     ILogger<NotificationEvaluator> logger) : BackgroundService
 {
     private const int BatchSize = 500;
@@ -72,7 +72,7 @@ internal sealed partial class NotificationEvaluator(
     {
         var o = options.Value;
         var now = time.GetUtcNow();
-        var rules = await store.ListEnabledRulesAsync(ct).ConfigureAwait(false);
+        var rules = await rulesCache.GetEnabledAsync(ct).ConfigureAwait(false);
         var finishedMark = await store.GetWatermarkAsync(FinishedMark, ct).ConfigureAwait(false);
         var deadMark = await store.GetWatermarkAsync(DeadLetterMark, ct).ConfigureAwait(false);
         if (rules.Count == 0 || finishedMark is null || deadMark is null)

@@ -53,10 +53,10 @@ internal static class DeadLetterEndpoints
     private static async Task<Results<Accepted<RetryResponse>, ValidationProblem, ProblemHttpResult>> RequeueAsync(
         Guid taskId, HttpRequest request, Caller caller, IQueueStore queues, ExecutionCoordinator coordinator, AuditContext audit, CancellationToken ct)
     {
-        var (body, errors) = await JsonBody.ReadAsync(request, ["inputs"], ct);
-        if (errors is not null) return Problems.Invalid("The requeue request is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, ["inputs"], ct, "The requeue request is invalid", optional: true);
+        if (problem is not null) return problem;
         var inputs = body!.Object("inputs");
-        if (body.Errors.Count > 0) return Problems.Invalid("The requeue request is invalid", body.Errors);
+        if (body.Problem is { } invalid) return invalid;
 
         var letter = await queues.GetDeadLetterAsync(caller.TenantId, taskId, ct);
         if (letter is null) return Problems.NotFound($"There is no dead letter {taskId}.");

@@ -27,11 +27,11 @@ internal static class ExecutionRetryEndpoints
         Guid id, HttpRequest request, Caller caller, IExecutionQueries executions, ExecutionCoordinator coordinator,
         AuditContext audit, CancellationToken ct)
     {
-        var (body, errors) = await JsonBody.ReadAsync(request, ["from"], ct);
-        if (errors is not null) return Problems.Invalid("The retry request is invalid", errors);
-        var from = body!.String("from") ?? FromFailedStep;
-        if (from is not (FromFailedStep or FromStart)) body.Error("from", $"Must be '{FromFailedStep}' or '{FromStart}', not '{from}'.");
-        if (body.Errors.Count > 0) return Problems.Invalid("The retry request is invalid", body.Errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, ["from"], ct, "The retry request is invalid", optional: true);
+        if (problem is not null) return problem;
+        var from = body!.String("from", maxLength: 32) ?? FromFailedStep;
+        if (from is not (FromFailedStep or FromStart)) body.Error("from", $"Must be '{FromFailedStep}' or '{FromStart}'.");
+        if (body.Problem is { } invalid) return invalid;
 
         var detail = await executions.GetAsync(caller.TenantId, id, ct);
         if (detail is null) return Problems.NotFound($"Execution {id} does not exist.");

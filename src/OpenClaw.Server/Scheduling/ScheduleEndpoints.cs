@@ -63,8 +63,8 @@ internal static class ScheduleEndpoints
         HttpRequest request, Caller caller, IScheduleStore store, WorkflowPlanCache plans, CronScheduler scheduler, AuditContext audit, TimeProvider time,
         CancellationToken ct)
     {
-        var (body, errors) = await JsonBody.ReadAsync(request, Keys, ct);
-        if (errors is not null) return Problems.Invalid("The schedule is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The schedule is invalid", optional: true);
+        if (problem is not null) return problem;
         var now = time.GetUtcNow();
         var draft = new ScheduleRecord(Guid.CreateVersion7(), caller.TenantId, "", "", "UTC", JsonSerializer.SerializeToElement(new JsonObject()),
             TaskPriority.Normal, MisfirePolicies.FireOnce, true, null, null, now, now);
@@ -81,8 +81,8 @@ internal static class ScheduleEndpoints
         Guid id, HttpRequest request, Caller caller, IScheduleStore store, WorkflowPlanCache plans, CronScheduler scheduler, AuditContext audit,
         TimeProvider time, CancellationToken ct)
     {
-        var (body, errors) = await JsonBody.ReadAsync(request, Keys, ct);
-        if (errors is not null) return Problems.Invalid("The schedule is invalid", errors);
+        var (body, problem) = await JsonRequestBody.ReadAsync(request, Keys, ct, "The schedule is invalid", optional: true);
+        if (problem is not null) return problem;
         var existing = await store.GetAsync(caller.TenantId, id, ct);
         if (existing is null) return Problems.NotFound($"Schedule {id} does not exist.");
         var now = time.GetUtcNow();
@@ -122,26 +122,21 @@ internal static class ScheduleEndpoints
 
     /// <summary>Applies the body's fields to <paramref name="schedule"/>, checking each; the next fire time is recomputed from now.</summary>
     private static async Task<(ScheduleRecord? Schedule, Dictionary<string, string[]>? Errors)> ApplyAsync(
-        JsonBody body, ScheduleRecord schedule, bool required, WorkflowPlanCache plans, DateTimeOffset now, CancellationToken ct)
+        JsonRequestBody body, ScheduleRecord schedule, bool required, WorkflowPlanCache plans, DateTimeOffset now, CancellationToken ct)
     {
-        var workflowId = body.String("workflow_id", required) ?? schedule.WorkflowId;
-        var cronText = body.String("cron", required) ?? schedule.Cron;
-        var zone = body.String("time_zone") ?? schedule.TimeZone;
+        var workflowId = body.String("workflow_id", required, maxLength: 200) ?? schedule.WorkflowId;
+        var cronText = body.String("cron", required, maxLength: 200) ?? schedule.Cron;
+        var zone = body.String("time_zone", maxLength: 100) ?? schedule.TimeZone;
         var inputs = body.Object("inputs");
-        TaskPriority priority = schedule.Priority;
-        if (body.String("priority") is { } p)
-        {
-            if (Enum.TryParse<TaskPriority>(p, ignoreCase: true, out var parsed) && p.All(char.IsAsciiLetterLower)) priority = parsed;
-            else body.Error("priority", "Must be low, normal, high or critical.");
-        }
-        var policy = body.String("misfire_policy") ?? schedule.MisfirePolicy;
+        var priority = body.Priority("priority") ?? schedule.Priority;
+        var policy = body.String("misfire_policy", maxLength: 32) ?? schedule.MisfirePolicy;
         if (!MisfirePolicies.All.Contains(policy)) body.Error("misfire_policy", $"Must be {string.Join(", ", MisfirePolicies.All)}.");
         var enabled = body.Bool("enabled") ?? schedule.Enabled;
 
         var (cron, cronError, zoneError) = CronSchedule.TryParse(cronText, zone);
         if (cronError is not null && (body.Has("cron") || required)) body.Error("cron", cronError);
         if (zoneError is not null) body.Error("time_zone", zoneError);
-        if (body.Errors.Count == 0 && cron is not null && cron.Next(now) is null) body.Error("cron", $"'{cronText}' never fires.");
+        if (body.Errors is null && cron is not null && cron.Next(now) is null) body.Error("cron", $"'{cronText}' never fires.");
 
         if (workflowId.Length > 0)
         {
@@ -150,14 +145,14 @@ internal static class ScheduleEndpoints
                 var plan = await plans.GetCurrentAsync(schedule.TenantId, workflowId, null, ct);
                 var supplied = inputs ?? JsonNode.Parse(schedule.Inputs.GetRawText()) as JsonObject;
                 foreach (var error in WorkflowValidator.BindInputs(plan.Definition, supplied).Errors)
-                    body.Errors[error.Path] = [error.Message];
+                    body.ErrorAt(error.Path, error.Message);
             }
             catch (WorkflowNotFoundException)
             {
                 body.Error("workflow_id", $"There is no workflow '{workflowId}'.");
             }
         }
-        if (body.Errors.Count > 0) return (null, body.Errors);
+        if (body.Errors is { } errors) return (null, errors);
 
         return (schedule with
         {

@@ -16,7 +16,7 @@ public sealed class NotificationRuleEndpointsTests(TestServer server) : IClassFi
     [Theory]
     [InlineData("{ \"name\": ", "$")]
     [InlineData("""{ "events": ["execution.failed"], "channel": "in_app" }""", "$.name")]
-    [InlineData("""{ "name": "r", "events": ["execution.exploded"], "channel": "in_app" }""", "$.events")]
+    [InlineData("""{ "name": "r", "events": ["execution.exploded"], "channel": "in_app" }""", "$.events[0]")]
     [InlineData("""{ "name": "r", "events": [], "channel": "in_app" }""", "$.events")]
     [InlineData("""{ "name": "r", "events": ["execution.failed"], "channel": "pager" }""", "$.channel")]
     [InlineData("""{ "name": "r", "events": ["execution.slow"], "channel": "in_app" }""", "$.slow_threshold_seconds")]

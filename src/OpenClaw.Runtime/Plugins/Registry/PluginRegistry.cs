@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using OpenClaw.Core.Caching;
 using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Storage;
 using OpenClaw.Plugins.Sdk;
@@ -23,6 +24,12 @@ namespace OpenClaw.Runtime.Plugins.Registry;
 /// (<see cref="InitializeAsync"/>) and cleaned up, along with any folder that has no row.</para>
 /// <para>Changes are serialised in this process. The package folder is local, so one server (or nodes sharing that folder)
 /// owns the installed plugins.</para>
+/// <para>The installed versions' metadata is held in memory (the specification's plugin metadata cache, key
+/// <c>plugin:{plugin_name}</c>, <see cref="CacheKeys.PluginTtl"/>): every read (listing, resolving a step, validation) is
+/// answered from it without touching storage. Every change announces <c>plugin:{name}</c> on the
+/// <see cref="ICacheInvalidationBus"/>, and every node (this one too) reloads from storage when it hears one; a node that
+/// missed announcements (after a reconnect: <see cref="ICacheInvalidationBus.AllKeys"/>) reloads everything, and metadata
+/// older than the lifetime is reloaded on the next read.</para>
 /// </remarks>
 public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposable
 {
@@ -38,12 +45,14 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _initLock = new();
     private readonly string _root;
+    private readonly ICacheInvalidationBus? _bus;
     private volatile Snapshot _snapshot = Snapshot.Empty;
     private Task? _initialized;
+    private int _refreshing;
 
     public PluginRegistry(
         IPluginStore store, SandboxedPluginInvoker sandbox, PluginRegistryOptions options, ILogger<PluginRegistry> logger,
-        TimeProvider? time = null, InProcessPluginRegistry? builtIns = null)
+        TimeProvider? time = null, InProcessPluginRegistry? builtIns = null, ICacheInvalidationBus? bus = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -55,17 +64,19 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
         _builtIns = builtIns;
         _validator = new PluginPackageValidator(options.Limits);
         _root = Path.GetFullPath(options.PackagesDirectory);
+        _bus = bus;
+        if (_bus is not null) _bus.Invalidated += OnInvalidated;
     }
 
     /// <summary>The package folder.</summary>
     public string PackagesDirectory => _root;
 
     /// <summary>Every installed version (not those still installing), by name, newest version first.</summary>
-    public IReadOnlyList<InstalledPlugin> List() => _snapshot.All;
+    public IReadOnlyList<InstalledPlugin> List() => Current.All;
 
     /// <summary>One installed version, or null.</summary>
     public InstalledPlugin? Get(string name, string version) =>
-        _snapshot.Versions(name).FirstOrDefault(p => p.Version.ToString() == version || (SemanticVersion.TryParse(version, out var v) && p.Version == v));
+        Current.Versions(name).FirstOrDefault(p => p.Version.ToString() == version || (SemanticVersion.TryParse(version, out var v) && p.Version == v));
 
     /// <summary>
     /// Loads the installed plugins, and removes what a crash left: rows still <c>installing</c> and package folders without a
@@ -128,7 +139,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
             if (!versions.TryGetValue(plugin.Metadata.Name, out var list)) versions[plugin.Metadata.Name] = list = [];
             list.Add(version);
         }
-        foreach (var plugin in _snapshot.All)
+        foreach (var plugin in Current.All)
         {
             if (!versions.TryGetValue(plugin.Name, out var list)) versions[plugin.Name] = list = [];
             list.Add(plugin.Version);
@@ -178,7 +189,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
 
     private void CheckIsUpgrade(PluginManifest manifest)
     {
-        var versions = _snapshot.Versions(manifest.Name);
+        var versions = Current.Versions(manifest.Name);
         var newest = versions.Count > 0 ? versions[0] : null;
         if (newest is null)
             throw new PluginRegistryException($"{manifest.Name} is not installed, so {manifest.Version} is not an upgrade; install it instead.", PluginRegistryErrorCodes.NotAnUpgrade);
@@ -236,7 +247,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
             throw;
         }
 
-        await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+        await ReloadAndAnnounceAsync(manifest.Name).ConfigureAwait(false);
         _logger.LogInformation("Installed plugin {Plugin} {Version} ({Status}); permissions: {Permissions}.",
             manifest.Name, manifest.Version, row.Status, manifest.Permissions.Count == 0 ? "none" : string.Join(", ", manifest.Permissions));
         return new PluginChange(Get(manifest.Name, manifest.Version.ToString())!, hooks);
@@ -331,7 +342,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
             // Row before files: a crash in between leaves a folder without a row, which the next start removes.
             await _store.DeleteAsync(_options.TenantId, plugin.Name, plugin.Version.ToString(), CancellationToken.None).ConfigureAwait(false);
             DeleteFolder(plugin.Name, plugin.Version.ToString());
-            await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+            await ReloadAndAnnounceAsync(plugin.Name).ConfigureAwait(false);
             _logger.LogInformation("Uninstalled plugin {Plugin} {Version}.", plugin.Name, plugin.Version);
             return new PluginChange(plugin, hooks);
         }
@@ -343,8 +354,8 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
 
     private void CheckNotNeeded(InstalledPlugin plugin)
     {
-        var others = _snapshot.Versions(plugin.Name).Where(p => p.Version != plugin.Version).Select(p => p.Version).ToList();
-        foreach (var dependent in _snapshot.All)
+        var others = Current.Versions(plugin.Name).Where(p => p.Version != plugin.Version).Select(p => p.Version).ToList();
+        foreach (var dependent in Current.All)
         {
             foreach (var dependency in dependent.Manifest.Dependencies)
             {
@@ -365,7 +376,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
         var row = await _store.GetAsync(_options.TenantId, plugin.Name, plugin.Version.ToString(), cancellationToken).ConfigureAwait(false)
             ?? throw new PluginRegistryException($"Plugin {plugin.Name} {plugin.Version} is not installed.", PluginRegistryErrorCodes.NotFound);
         await _store.UpdateAsync(row with { Status = status, UpdatedAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
-        await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        await ReloadAndAnnounceAsync(plugin.Name).ConfigureAwait(false);
     }
 
     private async Task RunHookOrThrowAsync(InstalledPlugin plugin, PluginLifecycleHook hook, List<PluginHookRun> hooks, CancellationToken cancellationToken)
@@ -392,7 +403,11 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
         return new PluginHookRun(hook, result.Succeeded, result.Failure?.Message, output);
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        if (_bus is not null) _bus.Invalidated -= OnInvalidated;
+        _gate.Dispose();
+    }
 
     // ---- resolution (IPluginResolver, IPluginCatalog) ----
 
@@ -402,7 +417,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
     /// <summary>The sandboxed plugin a step names, the reason it cannot run (disabled), or null when none is installed.</summary>
     public PluginBinding? Bind(string name, string? version)
     {
-        var versions = _snapshot.Versions(name);
+        var versions = Current.Versions(name);
         if (versions.Count == 0) return null;
         var candidates = Matching(versions, version);
         if (candidates is null) return null;
@@ -420,7 +435,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
     /// <summary>The newest enabled version that matches, for validation.</summary>
     public PluginDescriptor? Find(string name, string? version)
     {
-        var candidates = Matching(_snapshot.Versions(name), version);
+        var candidates = Matching(Current.Versions(name), version);
         var enabled = candidates?.FirstOrDefault(p => p.IsEnabled);
         return enabled is null ? null : new PluginDescriptor(enabled.Name, enabled.Version.ToString(), enabled.Manifest.RequiredInputs.ToArray());
     }
@@ -435,6 +450,68 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
 
     // ---- storage ----
 
+    /// <summary>The metadata in memory; past its lifetime, a reload from storage starts (this read still gets the old copy).</summary>
+    private Snapshot Current
+    {
+        get
+        {
+            var snapshot = _snapshot;
+            if (_time.GetUtcNow() - snapshot.LoadedAt > CacheKeys.PluginTtl && _initialized is { IsCompletedSuccessfully: true }) _ = RefreshAsync();
+            return snapshot;
+        }
+    }
+
+    /// <summary>After a change on this node: reload, and tell every node (<c>plugin:{name}</c>) to do the same.</summary>
+    private async Task ReloadAndAnnounceAsync(string name)
+    {
+        await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_bus is null) return;
+        try
+        {
+            await _bus.PublishAsync(CacheKeys.Plugin(name), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The change is stored; other nodes see it when their copy expires or their listener reconnects.
+            _logger.LogWarning(e, "Could not announce the change of plugin {Plugin} to other nodes.", name);
+        }
+    }
+
+    private void OnInvalidated(string key)
+    {
+        if (key == ICacheInvalidationBus.AllKeys || key.StartsWith(CacheKeys.Plugin(""), StringComparison.Ordinal)) _ = RefreshAsync();
+    }
+
+    /// <summary>Reloads from storage between changes (one refresh at a time; one asked for meanwhile runs after it).</summary>
+    private async Task RefreshAsync()
+    {
+        if (_initialized is not { IsCompletedSuccessfully: true }) return; // the initial load reads the latest rows anyway
+        if (Interlocked.Exchange(ref _refreshing, 1) == 1) return;
+        try
+        {
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                // Cleared before reading: an announcement arriving during the read starts another refresh after this one.
+                Volatile.Write(ref _refreshing, 0);
+                await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
+        }
+        catch (Exception e)
+        {
+            Volatile.Write(ref _refreshing, 0);
+            _logger.LogWarning(e, "Could not reload the installed plugins from storage; the copy in memory stays until the next change or announcement.");
+        }
+    }
+
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         var rows = await _store.ListAsync(_options.TenantId, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -444,7 +521,7 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
             if (row.Status == PluginStatuses.Installing) continue;
             if (FromRow(row) is { } plugin) plugins.Add(plugin);
         }
-        _snapshot = new Snapshot(plugins);
+        _snapshot = new Snapshot(plugins, _time.GetUtcNow());
     }
 
     private InstalledPlugin? FromRow(PluginRecord row)
@@ -507,12 +584,13 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
     /// <summary>An immutable view of the installed versions: replaced whole after every change, read without locks.</summary>
     private sealed class Snapshot
     {
-        public static readonly Snapshot Empty = new([]);
+        public static readonly Snapshot Empty = new([], DateTimeOffset.MinValue);
 
         private readonly Dictionary<string, IReadOnlyList<InstalledPlugin>> _byName;
 
-        public Snapshot(IEnumerable<InstalledPlugin> plugins)
+        public Snapshot(IEnumerable<InstalledPlugin> plugins, DateTimeOffset loadedAt)
         {
+            LoadedAt = loadedAt;
             _byName = plugins
                 .GroupBy(p => p.Name, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<InstalledPlugin>)g.OrderByDescending(p => p.Version).ToList(), StringComparer.Ordinal);
@@ -520,6 +598,9 @@ public sealed class PluginRegistry : IPluginResolver, IPluginCatalog, IDisposabl
         }
 
         public IReadOnlyList<InstalledPlugin> All { get; }
+
+        /// <summary>When the rows were read.</summary>
+        public DateTimeOffset LoadedAt { get; }
 
         public IReadOnlyList<InstalledPlugin> Versions(string name) => _byName.TryGetValue(name, out var versions) ? versions : [];
     }

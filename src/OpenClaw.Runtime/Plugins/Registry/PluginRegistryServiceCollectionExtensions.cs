@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenClaw.Core.Caching;
 using OpenClaw.Core.Storage;
 using OpenClaw.Sandbox;
 
@@ -35,7 +36,8 @@ public static class PluginRegistryServiceCollectionExtensions
             sp.GetRequiredService<PluginRegistryOptions>(),
             sp.GetRequiredService<ILogger<PluginRegistry>>(),
             sp.GetService<TimeProvider>(),
-            sp.GetService<InProcessPluginRegistry>()));
+            sp.GetService<InProcessPluginRegistry>(),
+            sp.GetService<ICacheInvalidationBus>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PluginRegistryInitializer>());
         return services;
     }
