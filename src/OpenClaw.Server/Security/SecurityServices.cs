@@ -15,6 +15,7 @@ public static class SecurityServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PasswordHasher<UserRecord>>();
         services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<SessionStateCache>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<SecurityLogWriter>();

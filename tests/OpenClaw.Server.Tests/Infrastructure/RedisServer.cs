@@ -102,3 +102,13 @@ public sealed class RedisFactAttribute : FactAttribute
             Skip = "redis-server is not installed: apt-get install -y redis-server";
     }
 }
+
+/// <summary>A test that needs both redis-server and PostgreSQL (several nodes sharing both); skipped as either would skip it.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PostgresRedisFactAttribute : FactAttribute
+{
+    public PostgresRedisFactAttribute()
+    {
+        Skip = new RedisFactAttribute().Skip ?? new OpenClaw.Storage.Tests.Postgres.PostgresFactAttribute().Skip;
+    }
+}
