@@ -109,6 +109,6 @@ public sealed class PostgresRedisFactAttribute : FactAttribute
 {
     public PostgresRedisFactAttribute()
     {
-        Skip = new RedisFactAttribute().Skip ?? new OpenClaw.Storage.Tests.Postgres.PostgresFactAttribute().Skip;
+        Skip = new RedisFactAttribute().Skip ?? new OpenClaw.Runtime.Tests.ScaleOut.PostgresFactAttribute().Skip;
     }
 }
