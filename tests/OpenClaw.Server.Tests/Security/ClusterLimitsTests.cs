@@ -1,4 +1,5 @@
 using System.Net;
+using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Tests.ScaleOut;
 using OpenClaw.Server.Tests.Infrastructure;
 using OpenClaw.Storage.Tests.Postgres;
