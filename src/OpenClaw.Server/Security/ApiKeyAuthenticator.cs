@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OpenClaw.Core.Caching;
 using OpenClaw.Core.Storage;
@@ -21,7 +20,7 @@ internal sealed partial class ApiKeyAuthenticator(
     public static readonly TimeSpan UnknownKeyCacheDuration = TimeSpan.FromSeconds(10);
 
     private const string Unknown = "null";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ParsedCacheValues<ApiKeyRecord> _parsed = new();
 
     public async Task<(Caller? Caller, string? Error)> AuthenticateAsync(string key, CancellationToken cancellationToken)
     {
@@ -58,17 +57,10 @@ internal sealed partial class ApiKeyAuthenticator(
         if (await cache.GetAsync(cacheKey, ct) is { } text)
         {
             if (text == Unknown) return null;
-            try
-            {
-                if (JsonSerializer.Deserialize<ApiKeyRecord>(text, Json) is { } cached) return cached;
-            }
-            catch (JsonException)
-            {
-                // Another shape (an older version's entry): look it up afresh.
-            }
+            if (_parsed.Parse(text) is { } cached) return cached;
         }
         var record = await store.FindApiKeyAsync(hash, ct);
-        await cache.SetAsync(cacheKey, record is null ? Unknown : JsonSerializer.Serialize(record, Json),
+        await cache.SetAsync(cacheKey, record is null ? Unknown : ParsedCacheValues<ApiKeyRecord>.Serialize(record),
             record is null && duration > UnknownKeyCacheDuration ? UnknownKeyCacheDuration : duration, ct);
         return record;
     }

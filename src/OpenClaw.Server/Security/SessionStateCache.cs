@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OpenClaw.Core.Caching;
 using OpenClaw.Core.Storage;
@@ -33,7 +32,7 @@ internal sealed partial class SessionStateCache(
     /// <summary>When the key is removed again after a change (see remarks).</summary>
     public static readonly TimeSpan SecondRemovalAfter = TimeSpan.FromSeconds(2);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ParsedCacheValues<SessionState> _parsed = new();
 
     /// <summary>Why a validly signed token must still be refused, or null when its session is current.</summary>
     public async ValueTask<string?> RefuseAsync(Caller caller, Guid? sessionId, CancellationToken ct)
@@ -60,19 +59,9 @@ internal sealed partial class SessionStateCache(
     private async ValueTask<SessionState> GetAsync(Caller caller, CancellationToken ct)
     {
         var key = caller.Kind == CallerKind.Client ? ClientKey(caller.SubjectId) : UserKey(caller.SubjectId);
-        if (await cache.GetAsync(key, ct) is { } text)
-        {
-            try
-            {
-                if (JsonSerializer.Deserialize<SessionState>(text, Json) is { } cached) return cached;
-            }
-            catch (JsonException)
-            {
-                // A value of another shape (an older version's): read it afresh.
-            }
-        }
+        if (await cache.GetAsync(key, ct) is { } text && _parsed.Parse(text) is { } cached) return cached;
         var state = await LoadAsync(caller, ct);
-        await cache.SetAsync(key, JsonSerializer.Serialize(state, Json), CacheKeys.SessionTtl, ct);
+        await cache.SetAsync(key, ParsedCacheValues<SessionState>.Serialize(state), CacheKeys.SessionTtl, ct);
         return state;
     }
 
