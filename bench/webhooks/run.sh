@@ -2,6 +2,8 @@
 # Webhook benchmarks: async (202 after the durable enqueue) and sync (a 3-step workflow's outputs) with wrk on
 # loopback against a Release build of the server on a fresh temporary data folder; RSS idle, after start and after the
 # runs. Usage: bench/webhooks/run.sh [duration=15s] [connections=64] [threads=2]
+# With SPLIT=1 it runs the scale-out layout instead: a throwaway PostgreSQL cluster, one `api` process (which wrk
+# calls) and one `worker` process, all on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-15s}; CONNECTIONS=${2:-64}; THREADS=${3:-2}
@@ -10,15 +12,38 @@ DATA=$(mktemp -d /tmp/integrations-bench-XXXX)
 KEY="ock_bench_$(head -c 24 /dev/urandom | base64 | tr -dc A-Za-z0-9 | head -c 32)"
 BASE="http://127.0.0.1:$PORT"
 API="$BASE/api/v2"
+DLL=src/OpenClaw.Server/bin/Release/net10.0/OpenClaw.Server.dll
 
 dotnet build -c Release src/OpenClaw.Server -v q -nologo > /dev/null
 echo "date: $(date -u +%FT%TZ)  uptime: $(uptime)"
-OpenClaw__DataDirectory=$DATA OpenClaw__Auth__BootstrapApiKey=$KEY OpenClaw__Webhooks__RateLimitPerSecond=100000000 \
-  Logging__LogLevel__Default=Warning \
-  dotnet src/OpenClaw.Server/bin/Release/net10.0/OpenClaw.Server.dll --urls "$BASE" > "$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 100); do curl -sf "$BASE/health/ready" > /dev/null && break; sleep 0.2; done
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -f "$DATA/pg/data/postmaster.pid" ]; then
+    as=(); [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+    "${as[@]}" "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" stop -D "$DATA/pg/data" -m immediate > /dev/null || true
+  fi
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+common=(OpenClaw__Auth__BootstrapApiKey=$KEY OpenClaw__Webhooks__RateLimitPerSecond=100000000 Logging__LogLevel__Default=Warning)
+if [ "${SPLIT:-}" = 1 ]; then
+  chmod 755 "$DATA"   # the postgres user must reach its cluster folder
+  PG=$(.ci/postgres-cluster.sh "$DATA/pg")
+  echo "layout: PostgreSQL + api process + worker process"
+  env "${common[@]}" OpenClaw__DataDirectory=$DATA/api OpenClaw__Storage=postgres OpenClaw__PostgresConnectionString="$PG" OpenClaw__Role=api \
+    dotnet $DLL --urls "$BASE" > "$DATA/api.log" 2>&1 &
+  SERVER=$!; PIDS+=($SERVER)
+  env "${common[@]}" OpenClaw__DataDirectory=$DATA/worker OpenClaw__Storage=postgres OpenClaw__PostgresConnectionString="$PG" OpenClaw__Role=worker \
+    dotnet $DLL --urls "http://127.0.0.1:$((PORT + 1))" > "$DATA/worker.log" 2>&1 &
+  PIDS+=($!)
+else
+  echo "layout: one process, embedded SQLite"
+  env "${common[@]}" OpenClaw__DataDirectory=$DATA dotnet $DLL --urls "$BASE" > "$DATA/server.log" 2>&1 &
+  SERVER=$!; PIDS+=($SERVER)
+fi
+for _ in $(seq 1 150); do curl -sf "$BASE/health/ready" > /dev/null && break; sleep 0.2; done
 rss() { echo "$(( $(ps -o rss= -p $SERVER) / 1024 )) MiB"; }
 echo "rss after start (idle): $(rss)"
 

@@ -26,14 +26,14 @@ internal static class CommitBatch
         WITH input AS (
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                                  $10::smallint[], $11::uuid[], $12::text[], $13::text[], $14::uuid[], $15::bigint[], $16::timestamptz[],
-                                 $17::timestamptz[], $18::timestamptz[], $19::bigint[], $20::int[], $21::text[])
+                                 $17::timestamptz[], $18::timestamptz[], $19::bigint[], $20::int[], $21::text[], $22::uuid[])
                 AS u (id, tenant_id, workflow_id, workflow_version, status, inputs, outputs, error_message, vars, priority,
                       parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at, expected, ord,
-                      trace_parent)
+                      trace_parent, retry_of)
         ), inserted AS (
             INSERT INTO workflow_executions ({List(ExecutionColumns)})
             SELECT id, tenant_id, workflow_id, workflow_version, status, inputs::json, outputs::json, error_message, vars::json, priority,
-                   parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at, trace_parent
+                   parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at, trace_parent, retry_of
             FROM input WHERE expected IS NULL
             ON CONFLICT (id) DO NOTHING
             RETURNING id
@@ -184,6 +184,7 @@ internal static class CommitBatch
         var expected = new long?[count];
         var ord = new int[count];
         var traceParent = new string?[count];
+        var retryOf = new Guid?[count];
         for (var n = 0; n < count; n++)
         {
             var change = changes[start + n];
@@ -209,6 +210,7 @@ internal static class CommitBatch
             expected[n] = change.ExpectedRevision;
             ord[n] = n;
             traceParent[n] = e.TraceParent;
+            retryOf[n] = e.RetryOf;
         }
 
         var command = new NpgsqlBatchCommand(ExecutionSql);
@@ -234,6 +236,7 @@ internal static class CommitBatch
         p.Add(Array(expected, NpgsqlDbType.Bigint));
         p.Add(Array(ord, NpgsqlDbType.Integer));
         p.Add(Array(traceParent, NpgsqlDbType.Text));
+        p.Add(Array(retryOf, NpgsqlDbType.Uuid));
         batch.BatchCommands.Add(command);
     }
 

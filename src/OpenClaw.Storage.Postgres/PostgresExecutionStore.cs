@@ -201,25 +201,7 @@ public sealed class PostgresExecutionStore : IExecutionStore
             claimed.AddRange(await PostgresGatedClaim.ClaimAsync(connection, owner, max - claimed.Count, now, expires, cancellationToken).ConfigureAwait(false));
         }
 
-        // RETURNING gives rows in no particular order; hand them out in queue order.
-        claimed.Sort(static (a, b) =>
-        {
-            var order = b.Step.Priority.CompareTo(a.Step.Priority);
-            if (order == 0)
-            {
-                order = a.Step.RunAt.CompareTo(b.Step.RunAt);
-            }
-
-            return order != 0 ? order : a.Seq.CompareTo(b.Seq);
-        });
-
-        var result = new ClaimedTask[claimed.Count];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = new ClaimedTask(claimed[i].Step, owner, claimed[i].Step.LeaseExpiresAt ?? expires);
-        }
-
-        return result;
+        return ClaimedTask.InQueueOrder(claimed, owner, expires);
     }
 
     /// <inheritdoc />

@@ -226,27 +226,6 @@ public sealed class PostgresQueueStore : IQueueStore
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
-    /// <inheritdoc />
-    public async Task LinkRetryAsync(string tenantId, Guid executionId, Guid retryOf, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("UPDATE workflow_executions SET retry_of = $3 WHERE id = $2 AND tenant_id = $1;", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = executionId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = retryOf });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async Task<Guid?> GetRetryOfAsync(string tenantId, Guid executionId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SELECT retry_of FROM workflow_executions WHERE id = $2 AND tenant_id = $1;", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = executionId });
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Guid id ? id : null;
-    }
-
     private static DeadLetter ReadDeadLetter(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetInt32(3), r.GetString(4), r.GetString(5), GetTextOrNull(r, 6), r.GetString(7),
         (TaskPriority)r.GetInt16(8), GetTextOrNull(r, 9), r.GetInt32(10), GetTime(r, 11));

@@ -16,7 +16,7 @@ internal static class PostgresRows
     [
         "id", "tenant_id", "workflow_id", "workflow_version", "status", "inputs", "outputs", "error_message", "vars", "priority",
         "parent_execution_id", "parent_step_key", "\"trigger\"", "created_by", "revision", "created_at", "started_at", "completed_at",
-        "trace_parent",
+        "trace_parent", "retry_of",
     ];
 
     public static readonly string[] TaskColumns =
@@ -104,6 +104,7 @@ internal static class PostgresRows
         CompletedAt: GetTimeOrNull(r, 17))
     {
         TraceParent = GetTextOrNull(r, 18),
+        RetryOf = GetIdOrNull(r, 19),
     };
 
     public static StepRunRecord ReadTask(NpgsqlDataReader r) => new(

@@ -206,29 +206,6 @@ public sealed class SqliteQueueStore : IQueueStore
         return command.ExecuteNonQuery() > 0;
     }
 
-    /// <inheritdoc />
-    public async Task LinkRetryAsync(string tenantId, Guid executionId, Guid retryOf, CancellationToken cancellationToken = default)
-    {
-        using var writer = await _database.AcquireWriterAsync(cancellationToken).ConfigureAwait(false);
-        using var command = writer.Connection.CreateCommand();
-        command.CommandText = "UPDATE workflow_executions SET retry_of = @of WHERE id = @id AND tenant_id = @tenant;";
-        command.Parameters.AddWithValue("@tenant", tenantId);
-        command.Parameters.AddWithValue("@id", Id(executionId));
-        command.Parameters.AddWithValue("@of", Id(retryOf));
-        command.ExecuteNonQuery();
-    }
-
-    /// <inheritdoc />
-    public async Task<Guid?> GetRetryOfAsync(string tenantId, Guid executionId, CancellationToken cancellationToken = default)
-    {
-        using var lease = await _database.RentReaderAsync(cancellationToken).ConfigureAwait(false);
-        using var command = lease.Connection.CreateCommand();
-        command.CommandText = "SELECT retry_of FROM workflow_executions WHERE id = @id AND tenant_id = @tenant;";
-        command.Parameters.AddWithValue("@tenant", tenantId);
-        command.Parameters.AddWithValue("@id", Id(executionId));
-        return command.ExecuteScalar() is string id ? Guid.ParseExact(id, "D") : null;
-    }
-
     private static DeadLetter ReadDeadLetter(SqliteDataReader r) => new(
         GetId(r, 0), GetId(r, 1), r.GetString(2), r.GetInt32(3), r.GetString(4), r.GetString(5), GetTextOrNull(r, 6), r.GetString(7),
         (TaskPriority)r.GetInt32(8), GetTextOrNull(r, 9), r.GetInt32(10), GetTime(r, 11));

@@ -14,7 +14,7 @@ internal static class SqliteRows
     [
         "id", "tenant_id", "workflow_id", "workflow_version", "status", "inputs", "outputs", "error_message", "vars", "priority",
         "parent_execution_id", "parent_step_key", "\"trigger\"", "created_by", "revision", "created_at", "started_at", "completed_at",
-        "trace_parent",
+        "trace_parent", "retry_of",
     ];
 
     public static readonly string[] TaskColumns =
@@ -76,6 +76,7 @@ internal static class SqliteRows
         p[16].Value = Time(e.StartedAt);
         p[17].Value = Time(e.CompletedAt);
         p[18].Value = Text(e.TraceParent);
+        p[19].Value = Id(e.RetryOf);
     }
 
     public static ExecutionRecord ReadExecution(SqliteDataReader r) => new(
@@ -99,6 +100,7 @@ internal static class SqliteRows
         CompletedAt: GetTimeOrNull(r, 17))
     {
         TraceParent = GetTextOrNull(r, 18),
+        RetryOf = GetIdOrNull(r, 19),
     };
 
     public static void BindTask(SqliteParameter[] p, StepRunRecord s)

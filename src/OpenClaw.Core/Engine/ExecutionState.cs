@@ -83,6 +83,9 @@ public sealed class ExecutionState
     /// <summary>The W3C traceparent its steps continue (see <see cref="ExecutionRecord.TraceParent"/>).</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>The execution this one repeats from the start (see <see cref="ExecutionRecord.RetryOf"/>).</summary>
+    public Guid? RetryOf { get; init; }
+
     /// <summary>Whether anything changed since the last <see cref="TakeChange"/>.</summary>
     public bool HasChanges { get; private set; }
 
@@ -92,10 +95,11 @@ public sealed class ExecutionState
     public static ExecutionState CreateNew(
         Guid id, string tenantId, string workflowId, int workflowVersion, JsonElement inputs, TaskPriority priority,
         string trigger, Guid? createdBy, DateTimeOffset now, Guid? parentExecutionId = null, string? parentStepKey = null,
-        string? traceParent = null) =>
+        string? traceParent = null, Guid? retryOf = null) =>
         new(id, tenantId, workflowId, workflowVersion)
         {
             TraceParent = traceParent,
+            RetryOf = retryOf,
             Status = ExecutionStatus.Pending,
             Inputs = inputs,
             Priority = priority,
@@ -128,6 +132,7 @@ public sealed class ExecutionState
             StartedAt = e.StartedAt,
             CompletedAt = e.CompletedAt,
             TraceParent = e.TraceParent,
+            RetryOf = e.RetryOf,
             _storedRevision = e.Revision,
         };
 
@@ -225,6 +230,7 @@ public sealed class ExecutionState
         Revision, CreatedAt, StartedAt, CompletedAt)
     {
         TraceParent = TraceParent,
+        RetryOf = RetryOf,
     };
 
     private ScopeInstance EnsureScope(string key)

@@ -32,12 +32,6 @@ public interface IQueueStore
 
     /// <summary>Removes a dead letter from the failed queue; its execution stays failed. False when there is none.</summary>
     Task<bool> DiscardDeadLetterAsync(string tenantId, Guid taskId, DateTimeOffset now, CancellationToken cancellationToken = default);
-
-    /// <summary>Records that <paramref name="executionId"/> retries <paramref name="retryOf"/> from the start.</summary>
-    Task LinkRetryAsync(string tenantId, Guid executionId, Guid retryOf, CancellationToken cancellationToken = default);
-
-    /// <summary>The execution <paramref name="executionId"/> retries, or null.</summary>
-    Task<Guid?> GetRetryOfAsync(string tenantId, Guid executionId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A paused queue.</summary>

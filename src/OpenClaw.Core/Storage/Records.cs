@@ -71,6 +71,9 @@ public sealed record ExecutionRecord(
     /// its steps, wherever and whenever they run, continue that trace. Written when the execution is created.
     /// </summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>For a retry from the start: the execution it repeats. Written in the commit that creates it.</summary>
+    public Guid? RetryOf { get; init; }
 }
 
 /// <summary>
@@ -138,4 +141,25 @@ public sealed record StepAttemptRecord(
 public sealed record ExecutionSnapshot(ExecutionRecord Execution, IReadOnlyList<StepRunRecord> Steps);
 
 /// <summary>A task handed to a worker under a lease.</summary>
-public sealed record ClaimedTask(StepRunRecord Step, string LeaseOwner, DateTimeOffset LeaseExpiresAt);
+public sealed record ClaimedTask(StepRunRecord Step, string LeaseOwner, DateTimeOffset LeaseExpiresAt)
+{
+    /// <summary>
+    /// The rows a claim marked running, in queue order (priority, then due time, then enqueue order <c>seq</c>): a
+    /// backend's <c>UPDATE ... RETURNING</c> gives them in no particular order.
+    /// </summary>
+    public static ClaimedTask[] InQueueOrder(List<(StepRunRecord Step, long Seq)> claimed, string owner, DateTimeOffset expires)
+    {
+        claimed.Sort(static (a, b) =>
+        {
+            var order = b.Step.Priority.CompareTo(a.Step.Priority);
+            if (order == 0) order = a.Step.RunAt.CompareTo(b.Step.RunAt);
+            return order != 0 ? order : a.Seq.CompareTo(b.Seq);
+        });
+        var result = new ClaimedTask[claimed.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new ClaimedTask(claimed[i].Step, owner, claimed[i].Step.LeaseExpiresAt ?? expires);
+        }
+        return result;
+    }
+}

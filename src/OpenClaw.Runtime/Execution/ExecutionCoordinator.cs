@@ -98,7 +98,7 @@ public sealed partial class ExecutionCoordinator
         activity?.SetTag("openclaw.trigger", request.Trigger);
         var traceParent = activity?.Id ?? Activity.Current?.Id;
         ExecutionState Create() => ExecutionState.CreateNew(id, request.TenantId, request.WorkflowId, plan.StoredVersion,
-            inputsElement, request.Priority, request.Trigger, request.CreatedBy, createdAt, traceParent: traceParent);
+            inputsElement, request.Priority, request.Trigger, request.CreatedBy, createdAt, traceParent: traceParent, retryOf: request.RetryOf);
         // Before the start commits, so the first steps (which may run at once) find it without a database read.
         await _contexts.RememberAsync(id, new ExecutionContextInfo(request.WorkflowId, plan.StoredVersion, traceParent), cancellationToken).ConfigureAwait(false);
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -20,6 +20,9 @@ public sealed record StartExecutionRequest(
 {
     /// <summary>The cron fire time this execution claims (trigger <c>cron</c>): it commits only if no other scheduler claimed it first.</summary>
     public ScheduleFire? Fire { get; init; }
+
+    /// <summary>For a retry from the start: the execution this one repeats, stored with it in its first commit.</summary>
+    public Guid? RetryOf { get; init; }
 }
 
 /// <summary>The inputs given to a start request do not match the workflow's declared inputs.</summary>

@@ -36,10 +36,16 @@ public sealed record ExecutionResponse(
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, double? DurationMs,
     IReadOnlyList<StepResponse>? Steps)
 {
+    /// <summary>For a retry from the start: the execution it repeats.</summary>
+    public Guid? RetryOf { get; init; }
+
     public static ExecutionResponse From(ExecutionRecord e, IReadOnlyList<StepResponse>? steps = null) =>
         new(e.Id, e.WorkflowId, e.WorkflowVersion, e.Status.ToWire(), e.Inputs, e.Outputs, e.Error, e.Vars, e.Priority, e.Trigger,
             e.ParentExecutionId, e.ParentStepKey, e.CreatedAt, e.StartedAt, e.CompletedAt,
-            e.CompletedAt is { } done && e.StartedAt is { } started ? (done - started).TotalMilliseconds : null, steps);
+            e.CompletedAt is { } done && e.StartedAt is { } started ? (done - started).TotalMilliseconds : null, steps)
+        {
+            RetryOf = e.RetryOf,
+        };
 
     public static ExecutionResponse From(ExecutionDetail detail)
     {

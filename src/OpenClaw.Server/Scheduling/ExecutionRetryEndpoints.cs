@@ -24,7 +24,7 @@ internal static class ExecutionRetryEndpoints
     }
 
     private static async Task<Results<Accepted<RetryResponse>, ValidationProblem, ProblemHttpResult>> RetryAsync(
-        Guid id, HttpRequest request, Caller caller, IExecutionQueries executions, IQueueStore queues, ExecutionCoordinator coordinator,
+        Guid id, HttpRequest request, Caller caller, IExecutionQueries executions, ExecutionCoordinator coordinator,
         AuditContext audit, CancellationToken ct)
     {
         var (body, errors) = await JsonBody.ReadAsync(request, ["from"], ct);
@@ -58,7 +58,7 @@ internal static class ExecutionRetryEndpoints
         {
             started = await coordinator.StartAsync(new StartExecutionRequest(
                 caller.TenantId, e.WorkflowId, e.WorkflowVersion, System.Text.Json.Nodes.JsonNode.Parse(e.Inputs.GetRawText()) as System.Text.Json.Nodes.JsonObject,
-                e.Priority, "retry"), ct);
+                e.Priority, "retry") { RetryOf = id }, ct);
         }
         catch (WorkflowNotFoundException ex)
         {
@@ -68,7 +68,6 @@ internal static class ExecutionRetryEndpoints
         {
             return Problems.Conflict($"Execution {id} cannot start again: {ex.Message}");
         }
-        await queues.LinkRetryAsync(caller.TenantId, started, id, ct);
         audit.Describe("execution", started.ToString(), "retry_from_start", null, new { retry_of = id });
         return DeadLetterEndpoints.Accepted(request, started, FromStart, id);
     }

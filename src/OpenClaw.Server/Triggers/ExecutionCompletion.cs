@@ -6,8 +6,10 @@ namespace OpenClaw.Server.Triggers;
 
 /// <summary>
 /// Waits for an execution to finish, for sync webhooks. The local <see cref="ExecutionEventHub"/> reports a completion
-/// committed by this process at once; an execution finished by another process (PostgreSQL scale-out, where the last
-/// step ran on a worker node) is found by re-reading its row every <see cref="WebhookOptions.SyncPollInterval"/>.
+/// committed by this process at once. An execution finished by another process (PostgreSQL scale-out, where the last
+/// step ran on a worker node) is re-read when that process's change notification arrives (relayed by the hub as an
+/// <see cref="ExecutionChangedElsewhereEvent"/>), and in any case every <see cref="WebhookOptions.SyncPollInterval"/>, in
+/// case a notification was lost.
 /// </summary>
 internal sealed class ExecutionCompletion(ExecutionEventHub hub, IExecutionStore store, IOptions<WebhookOptions> options)
 {
@@ -30,17 +32,19 @@ internal sealed class ExecutionCompletion(ExecutionEventHub hub, IExecutionStore
                 {
                     while (await subscription.Reader.WaitToReadAsync(tick.Token).ConfigureAwait(false))
                     {
+                        var changedElsewhere = false;
                         while (subscription.Reader.TryRead(out var @event))
                         {
                             if (@event is ExecutionFinishedEvent finished) return finished.Execution;
+                            changedElsewhere |= @event is ExecutionChangedElsewhereEvent;
                         }
+                        if (changedElsewhere && await FinishedAsync(executionId, deadline.Token).ConfigureAwait(false) is { } row) return row;
                     }
                 }
                 catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
                 {
                     // The poll interval passed without a local event: look at the row in case another process finished it.
-                    var snapshot = await store.LoadAsync(executionId, deadline.Token).ConfigureAwait(false);
-                    if (snapshot is { Execution: var row } && row.Status.IsTerminal()) return row;
+                    if (await FinishedAsync(executionId, deadline.Token).ConfigureAwait(false) is { } row) return row;
                 }
             }
         }
@@ -49,4 +53,7 @@ internal sealed class ExecutionCompletion(ExecutionEventHub hub, IExecutionStore
             return null;
         }
     }
+
+    private async Task<ExecutionRecord?> FinishedAsync(Guid executionId, CancellationToken ct) =>
+        await store.LoadAsync(executionId, ct).ConfigureAwait(false) is { Execution: var row } && row.Status.IsTerminal() ? row : null;
 }

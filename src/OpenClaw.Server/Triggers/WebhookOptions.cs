@@ -18,11 +18,11 @@ public sealed class WebhookOptions
     public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How often a sync call re-reads its execution while waiting, in case the execution finishes on another process
-    /// (PostgreSQL scale-out) whose completion this process's event hub never sees.
+    /// How often a sync call re-reads its execution while waiting when nothing told it of a change: a safety net for an
+    /// execution finished on another process (PostgreSQL scale-out) whose change notification was lost.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
-    public TimeSpan SyncPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan SyncPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a trigger lookup is cached; changes made on this process invalidate it at once.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]

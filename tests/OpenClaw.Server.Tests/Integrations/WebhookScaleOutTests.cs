@@ -8,7 +8,8 @@ namespace OpenClaw.Server.Tests.Integrations;
 
 /// <summary>
 /// PostgreSQL with an <c>api</c> process that runs no steps and a <c>worker</c> process that does: a sync webhook on the
-/// api process must still answer with the outputs, though the completion commits on the worker (found by polling the row).
+/// api process must still answer with the outputs, though the completion commits on the worker. The api's safety poll
+/// is set longer than the call's timeout, so only the worker's change notification can make it answer in time.
 /// </summary>
 public sealed class WebhookScaleOutTests
 {
@@ -25,14 +26,14 @@ public sealed class WebhookScaleOutTests
         ];
         var apiData = TestServer.NewDataDirectory();
         var workerData = TestServer.NewDataDirectory();
-        var api = await TestServer.StartAsync(apiData, Role("api"));
+        var api = await TestServer.StartAsync(apiData, [.. Role("api"), "--OpenClaw:Webhooks:SyncPollInterval", "00:00:10"]);
         var worker = await TestServer.StartAsync(workerData, Role("worker"));
         try
         {
             var id = Definitions.NewId();
             using (var created = await api.Client.PostJsonAsync("api/v2/workflows", Definitions.ThreeStepJson(id)))
                 Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            using var trigger = await api.Client.PostJsonAsync("api/v2/triggers", $$"""{ "workflow_id": "{{id}}", "mode": "sync", "sync_timeout_seconds": 60 }""");
+            using var trigger = await api.Client.PostJsonAsync("api/v2/triggers", $$"""{ "workflow_id": "{{id}}", "mode": "sync", "sync_timeout_seconds": 9 }""");
             var path = (await trigger.ReadJsonAsync()).Str("path");
 
             using var response = await api.Client.PostJsonAsync($"api/v2/webhooks/{path}", """{ "who": "Scale" }""");

@@ -105,6 +105,7 @@ internal static class SchedulerScenarios
         Assert.Equal(original, body.GetProperty("retry_of").GetGuid());
         var run = await http.WaitForAsync(retried, "failed");
         Assert.Equal("retry", run.Str("trigger"));
+        Assert.Equal(original, run.GetProperty("retry_of").GetGuid());
         Assert.Equal(id, run.Str("workflow_id"));
     }
 

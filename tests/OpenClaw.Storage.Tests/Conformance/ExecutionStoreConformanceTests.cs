@@ -47,20 +47,23 @@ public abstract class ExecutionStoreConformanceTests : StorageConformanceTests
     }
 
     [Fact]
-    public async Task Commit_KeepsTheTraceParentThroughLaterTransitions()
+    public async Task Commit_KeepsTheTraceParentAndRetryOfThroughLaterTransitions()
     {
         const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        var execution = Execution() with { TraceParent = traceParent };
+        var retryOf = Guid.NewGuid();
+        var execution = Execution() with { TraceParent = traceParent, RetryOf = retryOf };
         await Store.CommitAsync([Create(execution)]);
         var moved = execution with { Status = ExecutionStatus.Succeeded, Revision = execution.Revision + 1, CompletedAt = T0.AddSeconds(5) };
 
         await Store.CommitAsync([new ExecutionChange(moved, execution.Revision, [], [])]);
 
-        Assert.Equal(traceParent, (await Store.LoadAsync(execution.Id))!.Execution.TraceParent);
-        Assert.Equal(traceParent, (await Backend.Queries.GetAsync(execution.TenantId, execution.Id))!.Execution.TraceParent);
+        var loaded = (await Store.LoadAsync(execution.Id))!.Execution;
+        var queried = (await Backend.Queries.GetAsync(execution.TenantId, execution.Id))!.Execution;
+        Assert.Equal((traceParent, retryOf), (loaded.TraceParent, loaded.RetryOf));
+        Assert.Equal((traceParent, retryOf), (queried.TraceParent, queried.RetryOf));
         var other = Execution();
         await Store.CommitAsync([Create(other)]);
-        Assert.Null((await Store.LoadAsync(other.Id))!.Execution.TraceParent);
+        Assert.Equal((null, null), ((await Store.LoadAsync(other.Id))!.Execution.TraceParent, (await Store.LoadAsync(other.Id))!.Execution.RetryOf));
     }
 
     [Fact]
