@@ -2,7 +2,6 @@ using System.Net;
 using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Tests.ScaleOut;
 using OpenClaw.Server.Tests.Infrastructure;
-using OpenClaw.Storage.Tests.Postgres;
 
 namespace OpenClaw.Server.Tests.Security;
 
@@ -16,7 +15,7 @@ public sealed class ClusterLimitsTests
     public async Task TwoNodesSharingRedis_TogetherRespectTheTenantRate()
     {
         await using var redis = await RedisServer.StartAsync();
-        await WithTwoNodesAsync(["--OpenClaw:Cache:Redis", redis.Address], async (a, b) =>
+        await TwoNodes.RunAsync(["--OpenClaw:Cache:Redis", redis.Address], async (a, b) =>
         {
             // Tenant rate: 10 a minute, requests alternating between the nodes.
             var tenant = "cl-" + Guid.NewGuid().ToString("N")[..8];
@@ -42,7 +41,7 @@ public sealed class ClusterLimitsTests
     public async Task TwoNodesSharingRedis_StartNoMoreThanTheDailyQuota_AndWebhooksNoMoreThanTheirRate()
     {
         await using var redis = await RedisServer.StartAsync();
-        await WithTwoNodesAsync(["--OpenClaw:Cache:Redis", redis.Address, "--OpenClaw:Webhooks:RateLimitPerSecond", "4"], async (a, b) =>
+        await TwoNodes.RunAsync(["--OpenClaw:Cache:Redis", redis.Address, "--OpenClaw:Webhooks:RateLimitPerSecond", "4"], async (a, b) =>
         {
             var tenant = "cq-" + Guid.NewGuid().ToString("N")[..8];
             using (var created = await a.Client.PostJsonAsync("api/v2/tenants", $$"""{"id":"{{tenant}}","name":"Quota","max_executions_per_day":3}"""))
@@ -109,27 +108,6 @@ public sealed class ClusterLimitsTests
         {
             await server.DisposeAsync();
             TestServer.DeleteDirectory(directory);
-        }
-    }
-
-    private static async Task WithTwoNodesAsync(string[] extra, Func<TestServer, TestServer, Task> test)
-    {
-        var postgres = await PostgresTestServer.GetAsync();
-        var (database, connectionString) = await postgres.CreateDatabaseAsync();
-        var directories = new[] { TestServer.NewDataDirectory(), TestServer.NewDataDirectory() };
-        string[] Node() => ["--OpenClaw:Storage", "postgres", "--OpenClaw:PostgresConnectionString", connectionString, .. extra];
-        var a = await TestServer.StartAsync(directories[0], Node());
-        var b = await TestServer.StartAsync(directories[1], Node());
-        try
-        {
-            await test(a, b);
-        }
-        finally
-        {
-            await b.DisposeAsync();
-            await a.DisposeAsync();
-            foreach (var directory in directories) TestServer.DeleteDirectory(directory);
-            await postgres.DropDatabaseAsync(database);
         }
     }
 }

@@ -5,7 +5,6 @@ using OpenClaw.Core.Storage;
 using OpenClaw.Runtime.Tests.ScaleOut;
 using OpenClaw.Server.Tests.Infrastructure;
 using OpenClaw.Storage.Postgres;
-using OpenClaw.Storage.Tests.Postgres;
 
 namespace OpenClaw.Server.Tests.Security;
 
@@ -21,7 +20,7 @@ public sealed class RevocationAcrossNodesTests
     [PostgresFact]
     public async Task InProcessCaches_RevocationOnA_IsRefusedOnB_OnceTheNotifyArrives()
     {
-        await WithTwoNodesAsync(redis: null, async (a, b) =>
+        await TwoNodes.RunAsync([], async (a, b) =>
         {
             foreach (var node in (TestServer[])[a, b])
                 await node.Services.GetRequiredService<PostgresQueueListener>().WaitUntilListeningAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -34,7 +33,7 @@ public sealed class RevocationAcrossNodesTests
     public async Task SharedRedis_RevocationOnA_IsRefusedByTheVeryNextRequestOnB()
     {
         await using var redis = await RedisServer.StartAsync();
-        await WithTwoNodesAsync(redis.Address, (a, b) => RevokeOnAAndExpectRefusalOnBAsync(a, b, async probe => Assert.Equal(HttpStatusCode.Unauthorized, await probe())));
+        await TwoNodes.RunAsync(["--OpenClaw:Cache:Redis", redis.Address], (a, b) => RevokeOnAAndExpectRefusalOnBAsync(a, b, async probe => Assert.Equal(HttpStatusCode.Unauthorized, await probe())));
     }
 
     private static async Task RevokeOnAAndExpectRefusalOnBAsync(TestServer a, TestServer b, Func<Func<Task<HttpStatusCode>>, Task> expectRefused)
@@ -67,28 +66,5 @@ public sealed class RevocationAcrossNodesTests
         Assert.Equal(HttpStatusCode.OK, (await keyOnB.GetAsync("api/v2/workflows")).StatusCode);
         (await admin.DeleteAsync($"api/v2/api-keys/{key.GetProperty("api_key").Str("id")}")).Dispose();
         await expectRefused(async () => (await keyOnB.GetAsync("api/v2/workflows")).StatusCode);
-    }
-
-    private static async Task WithTwoNodesAsync(string? redis, Func<TestServer, TestServer, Task> test)
-    {
-        var postgres = await PostgresTestServer.GetAsync();
-        var (database, connectionString) = await postgres.CreateDatabaseAsync();
-        var directories = new[] { TestServer.NewDataDirectory(), TestServer.NewDataDirectory() };
-        string[] Node() => redis is null
-            ? ["--OpenClaw:Storage", "postgres", "--OpenClaw:PostgresConnectionString", connectionString]
-            : ["--OpenClaw:Storage", "postgres", "--OpenClaw:PostgresConnectionString", connectionString, "--OpenClaw:Cache:Redis", redis];
-        var a = await TestServer.StartAsync(directories[0], Node());
-        var b = await TestServer.StartAsync(directories[1], Node());
-        try
-        {
-            await test(a, b);
-        }
-        finally
-        {
-            await b.DisposeAsync();
-            await a.DisposeAsync();
-            foreach (var directory in directories) TestServer.DeleteDirectory(directory);
-            await postgres.DropDatabaseAsync(database);
-        }
     }
 }
