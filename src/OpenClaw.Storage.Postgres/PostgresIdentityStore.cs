@@ -148,6 +148,11 @@ public sealed class PostgresIdentityStore : IIdentityStore
             tenantId, userId, at);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Guid>> ListRevokedRefreshFamiliesAsync(string tenantId, Guid userId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        ReadAsync(_database, "SELECT DISTINCT family_id FROM refresh_tokens WHERE tenant_id = $1 AND user_id = $2 AND revoked_at >= $3;",
+            r => r.GetGuid(0), cancellationToken, tenantId, userId, since);
+
+    /// <inheritdoc />
     public async Task<ApiKeyRecord> CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);

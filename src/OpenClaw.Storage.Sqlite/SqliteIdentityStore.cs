@@ -177,6 +177,11 @@ public sealed class SqliteIdentityStore : IIdentityStore
             tenantId, Id(userId), Time(at));
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Guid>> ListRevokedRefreshFamiliesAsync(string tenantId, Guid userId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        ReadAsync("SELECT DISTINCT family_id FROM refresh_tokens WHERE tenant_id = @p0 AND user_id = @p1 AND revoked_at >= @p2;",
+            r => GetId(r, 0), cancellationToken, tenantId, Id(userId), Time(since));
+
+    /// <inheritdoc />
     public async Task<ApiKeyRecord> CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -25,4 +25,7 @@ public static class CacheKeys
     public static string Plugin(string pluginName) => "plugin:" + pluginName;
 
     public static string Config(string @namespace) => "config:" + @namespace;
+
+    /// <summary>Not in the specification: a looked-up API key by the SHA-256 hash of its secret (never the secret).</summary>
+    public static string ApiKey(string keyHash) => "apikey:" + keyHash;
 }

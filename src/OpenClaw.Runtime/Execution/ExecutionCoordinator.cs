@@ -34,6 +34,7 @@ public sealed partial class ExecutionCoordinator
     private readonly QueuePauseState _pauses;
     private readonly TenantConcurrencyLimits _tenantLimits;
     private readonly ILogger<ExecutionCoordinator> _logger;
+    private readonly IExecutionAdmission? _admission;
     private const int MaxCachedExecutions = 20_000;
 
     // The inbox's length: a single-reader channel cannot count itself.
@@ -42,8 +43,9 @@ public sealed partial class ExecutionCoordinator
     public ExecutionCoordinator(
         IExecutionStore store, WorkflowPlanCache plans, WorkflowEngine engine, WorkerPool workers, TaskDispatcher dispatcher,
         ExecutionEventHub events, ExecutionContextCache contexts, RuntimeOptions options, TimeProvider time, QueuePauseState pauses,
-        TenantConcurrencyLimits tenantLimits, ILogger<ExecutionCoordinator> logger)
+        TenantConcurrencyLimits tenantLimits, ILogger<ExecutionCoordinator> logger, IExecutionAdmission? admission = null)
     {
+        _admission = admission;
         _contexts = contexts;
         _pauses = pauses;
         _tenantLimits = tenantLimits;
@@ -62,12 +64,29 @@ public sealed partial class ExecutionCoordinator
     /// <exception cref="WorkflowNotFoundException">No such workflow or version.</exception>
     /// <exception cref="InputValidationException">The inputs do not match the declared inputs.</exception>
     /// <exception cref="InvalidOperationException">The executor is stopping.</exception>
+    /// <exception cref="ExecutionQuotaExceededException">The tenant's daily quota is used up (see <see cref="IExecutionAdmission"/>).</exception>
     public async Task<Guid> StartAsync(StartExecutionRequest request, CancellationToken cancellationToken = default)
     {
         var plan = await _plans.GetCurrentAsync(request.TenantId, request.WorkflowId, request.Version, cancellationToken).ConfigureAwait(false);
         var (inputs, errors) = WorkflowValidator.BindInputs(plan.Definition, request.Inputs);
         if (errors.Count > 0) throw new InputValidationException(errors);
+        if (_admission is null) return await StartAdmittedAsync(request, plan, inputs, cancellationToken).ConfigureAwait(false);
 
+        await _admission.AdmitAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await StartAdmittedAsync(request, plan, inputs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not started (e.g. another scheduler claimed the fire time): it must not count. A cancelled wait may still commit.
+            await _admission.ReleaseAsync(request).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<Guid> StartAdmittedAsync(StartExecutionRequest request, WorkflowPlan plan, JsonObject inputs, CancellationToken cancellationToken)
+    {
         var id = request.ExecutionId ?? Guid.CreateVersion7();
         var inputsElement = JsonSerializer.SerializeToElement(inputs);
         var createdAt = _time.GetUtcNow();

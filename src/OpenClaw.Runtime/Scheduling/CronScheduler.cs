@@ -146,6 +146,12 @@ public sealed partial class CronScheduler(
                 // Another scheduler started this fire time (and moved the schedule on) first.
                 return;
             }
+            catch (ExecutionQuotaExceededException ex)
+            {
+                // Over the tenant's daily quota: this fire time is skipped, not retried (the admission records why).
+                LogOverQuota(schedule.Id, claim.FireAt, ex.Limit);
+                if (!await schedules.AdvanceAsync(schedule.Id, claim.Expected, claim.Next, cancellationToken).ConfigureAwait(false)) return;
+            }
             catch (Exception ex) when (ex is WorkflowNotFoundException or InputValidationException)
             {
                 // This fire time cannot start; move past it rather than retry it forever.
@@ -189,6 +195,9 @@ public sealed partial class CronScheduler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId} missed {Due}; skipped to {Next} (misfire policy skip)")]
     private partial void LogSkipped(Guid scheduleId, DateTimeOffset due, DateTimeOffset? next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId} skipped its run for {FireAt}: the tenant's daily quota of {Limit} executions is used up")]
+    private partial void LogOverQuota(Guid scheduleId, DateTimeOffset fireAt, int limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId} could not start its run for {FireAt}: {Reason}")]
     private partial void LogFireFailed(Guid scheduleId, DateTimeOffset fireAt, string reason);

@@ -76,7 +76,7 @@ internal static class ApiKeyEndpoints
         if (key.RevokedAt is null)
         {
             await store.RevokeApiKeyAsync(caller.TenantId, key.Id, time.GetUtcNow(), ct);
-            authenticator.Forget();
+            await authenticator.ForgetAsync(key.KeyHash);
             audit.Describe("api_key", id, "revoke", before: ApiKeyResponse.From(key));
         }
         return TypedResults.NoContent();

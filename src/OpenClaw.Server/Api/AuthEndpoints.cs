@@ -23,6 +23,7 @@ internal static class AuthEndpoints
         auth.MapPost("/logout", LogoutAsync).AllowAnonymous();
         auth.MapGet("/me", Me).RequireAuthenticated().WithMetadata(AllowedBeforePasswordChange.Instance);
         auth.MapPost("/password", ChangePasswordAsync).RequireAuthenticated().WithMetadata(AllowedBeforePasswordChange.Instance);
+        auth.MapPost("/logout-all", LogoutEverywhereAsync).RequireAuthenticated().WithMetadata(AllowedBeforePasswordChange.Instance);
         return api;
     }
 
@@ -90,10 +91,20 @@ internal static class AuthEndpoints
         {
             PasswordHash = hasher.HashPassword(user, next!), MustChangePassword = false, FailedLogins = 0, LockedUntil = null, UpdatedAt = now,
         }, ct);
-        // Every other session of the user ends; this one continues with fresh tokens.
-        await store.RevokeUserRefreshTokensAsync(caller.TenantId, userId, now, ct);
+        // Every other session of the user ends, access tokens included; this one continues with fresh tokens.
+        await sessions.EndAllAsync(caller.TenantId, userId, ct);
         audit.Describe("user", user.Id.ToString("D"), "change_password");
         return TypedResults.Ok(await sessions.IssueAsync(changed!, Guid.CreateVersion7(), ct));
+    }
+
+    /// <summary><c>POST /auth/logout-all</c>: ends every session of the calling user, this one included (204).</summary>
+    private static async Task<IResult> LogoutEverywhereAsync(Caller caller, UserSessions sessions, AuditContext audit, CancellationToken ct)
+    {
+        if (caller.Kind != CallerKind.User || !Guid.TryParse(caller.SubjectId, out var userId))
+            return Problems.Forbidden("Only users have sessions; revoke an API key or client instead.");
+        await sessions.EndAllAsync(caller.TenantId, userId, ct);
+        audit.Describe("user", caller.SubjectId, "logout_all");
+        return TypedResults.NoContent();
     }
 
     private static IResult Answer(HttpContext context, SessionResult result)

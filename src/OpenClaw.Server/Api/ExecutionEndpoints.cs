@@ -22,19 +22,18 @@ internal static class ExecutionEndpoints
     }
 
     private static Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, CancellationToken ct) =>
-        StartWithTriggerAsync(id, request, caller, coordinator, limits, audit, "api", ct);
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, AuditContext audit, CancellationToken ct) =>
+        StartWithTriggerAsync(id, request, caller, coordinator, audit, "api", ct);
 
     /// <summary>Starts an execution recorded with <paramref name="trigger"/> (<c>api</c>, or <c>manual</c> for <c>/run</c>).</summary>
     internal static async Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> StartWithTriggerAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, string trigger,
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, AuditContext audit, string trigger,
         CancellationToken ct)
     {
         var (reader, problem) = await JsonRequestBody.ReadAsync(request, StartFields, ct, "The start request is invalid", optional: true);
         if (problem is not null) return problem;
         var body = new StartExecutionBody(reader!.Object("inputs"), reader.Int("version", 1, int.MaxValue), reader.Priority("priority"));
         if (reader.Problem is { } invalid) return invalid;
-        if (await limits.CheckExecutionQuotaAsync(request.HttpContext, caller.TenantId, ct) is { } quota) return quota;
         try
         {
             var executionId = await coordinator.StartAsync(

@@ -55,7 +55,7 @@ internal static class OAuthClientEndpoints
         TypedResults.Ok(new OAuthClientList((await store.ListOAuthClientsAsync(caller.TenantId, ct)).Select(OAuthClientResponse.From).ToList()));
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
-        string id, Caller caller, IIdentityStore store, TimeProvider time, AuditContext audit, CancellationToken ct)
+        string id, Caller caller, IIdentityStore store, SessionStateCache states, TimeProvider time, AuditContext audit, CancellationToken ct)
     {
         var clients = await store.ListOAuthClientsAsync(caller.TenantId, ct);
         var client = clients.FirstOrDefault(c => c.Id.ToString("D") == id || c.ClientId == id);
@@ -63,6 +63,7 @@ internal static class OAuthClientEndpoints
         if (client.RevokedAt is null)
         {
             await store.RevokeOAuthClientAsync(caller.TenantId, client.Id, time.GetUtcNow(), ct);
+            await states.ForgetClientAsync(client.ClientId);
             audit.Describe("oauth_client", client.Id.ToString("D"), "revoke", before: OAuthClientResponse.From(client));
         }
         return TypedResults.NoContent();

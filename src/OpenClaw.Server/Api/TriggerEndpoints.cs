@@ -151,8 +151,8 @@ internal static class TriggerEndpoints
 
     /// <summary>A manual run: as <c>POST /workflows/{id}/executions</c>, recorded with trigger <c>manual</c>.</summary>
     private static Task<Results<Accepted<ExecutionStarted>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, TenantLimits limits, AuditContext audit, CancellationToken ct) =>
-        ExecutionEndpoints.StartWithTriggerAsync(id, request, caller, coordinator, limits, audit, "manual", ct);
+        string id, HttpRequest request, Caller caller, ExecutionCoordinator coordinator, AuditContext audit, CancellationToken ct) =>
+        ExecutionEndpoints.StartWithTriggerAsync(id, request, caller, coordinator, audit, "manual", ct);
 
     private sealed record Settings(
         string? Name, string Mode, IReadOnlyList<string> Methods, string InputMapping, bool Enabled, bool RequireSignature, bool RequireTimestamp, int SyncTimeoutMs);

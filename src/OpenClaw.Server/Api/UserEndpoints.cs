@@ -21,6 +21,7 @@ internal static partial class UserEndpoints
         users.MapGet("/{id}", GetAsync);
         users.MapPatch("/{id}", UpdateAsync);
         users.MapDelete("/{id}", DeleteAsync);
+        users.MapDelete("/{id}/sessions", EndSessionsAsync);
         return api;
     }
 
@@ -73,7 +74,7 @@ internal static partial class UserEndpoints
 
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string id, HttpRequest request, Caller caller, IIdentityStore store, PasswordHasher<UserRecord> hasher, IOptions<AuthOptions> options,
-        TimeProvider time, AuditContext audit, CancellationToken ct)
+        UserSessions sessions, SessionStateCache states, TimeProvider time, AuditContext audit, CancellationToken ct)
     {
         var (body, problem) = await JsonRequestBody.ReadAsync(request, UpdateFields, ct);
         if (problem is not null) return problem;
@@ -103,8 +104,9 @@ internal static partial class UserEndpoints
         {
             var saved = await store.UpdateUserAsync(changed, ct);
             if (saved is null) return NotFound(id);
-            // A new password, a new role or deactivation ends the user's sessions (their refresh tokens).
-            if (password is not null || saved.Role != user.Role || !saved.IsActive) await store.RevokeUserRefreshTokensAsync(caller.TenantId, user.Id, now, ct);
+            // A new password, a new role or deactivation ends the user's sessions (refresh and access tokens, on every node).
+            if (password is not null || saved.Role != user.Role || !saved.IsActive) await sessions.EndAllAsync(caller.TenantId, user.Id, ct);
+            else await states.ForgetUserAsync(user.Id);
             audit.Describe("user", id, "update", UserResponse.From(user), UserResponse.From(saved));
             return TypedResults.Ok(UserResponse.From(saved));
         }
@@ -115,14 +117,26 @@ internal static partial class UserEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, Caller caller, IIdentityStore store, AuditContext audit, CancellationToken ct)
+        string id, Caller caller, IIdentityStore store, SessionStateCache states, AuditContext audit, CancellationToken ct)
     {
         var user = await FindAsync(id, caller, store, ct);
         if (user is null) return NotFound(id);
         if (IsActiveAdmin(user) && await ActiveAdminsAsync(store, caller.TenantId, ct) <= 1)
             return Problems.Conflict("This is the tenant's last active administrator; make another user an administrator first.");
         if (!await store.DeleteUserAsync(caller.TenantId, user.Id, ct)) return NotFound(id);
+        await states.ForgetUserAsync(user.Id);
         audit.Describe("user", id, "delete", before: UserResponse.From(user));
+        return TypedResults.NoContent();
+    }
+
+    /// <summary><c>DELETE /users/{id}/sessions</c>: ends every session of the user (refresh and access tokens) at once.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> EndSessionsAsync(
+        string id, Caller caller, IIdentityStore store, UserSessions sessions, AuditContext audit, CancellationToken ct)
+    {
+        var user = await FindAsync(id, caller, store, ct);
+        if (user is null) return NotFound(id);
+        await sessions.EndAllAsync(caller.TenantId, user.Id, ct);
+        audit.Describe("user", id, "end_sessions");
         return TypedResults.NoContent();
     }
 

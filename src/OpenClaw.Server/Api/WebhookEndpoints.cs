@@ -17,17 +17,15 @@ public sealed record WebhookAccepted(Guid ExecutionId, string Status);
 /// </summary>
 internal static partial class WebhookEndpoints
 {
-    public const string RateLimitPolicy = "webhooks";
-
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder api)
     {
-        api.MapMethods("/webhooks/{path}", ["POST", "GET", "PUT"], HandleAsync).WithTags("Webhooks").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
+        api.MapMethods("/webhooks/{path}", ["POST", "GET", "PUT"], HandleAsync).WithTags("Webhooks").AllowAnonymous().AddEndpointFilter<WebhookRateLimitFilter>();
         return api;
     }
 
     private static async Task<IResult> HandleAsync(
         string path, HttpRequest request, TriggerLookup lookup, SecretCipher secrets, ExecutionCoordinator coordinator, WorkflowPlanCache plans,
-        ExecutionCompletion completion, TenantLimits limits, IOptions<WebhookOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        ExecutionCompletion completion, IOptions<WebhookOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         // The same answer for a path that never existed, was rotated away, or belongs to a disabled trigger.
@@ -77,8 +75,7 @@ internal static partial class WebhookEndpoints
         var (inputs, error) = WebhookInputs.Map(trigger.InputMapping, request, body, declared);
         if (error is not null) return Problems.Invalid("$", error);
 
-        // The tenant's daily execution quota applies to webhook starts as to any other.
-        if (await limits.CheckExecutionQuotaAsync(request.HttpContext, trigger.TenantId, ct) is { } quota) return quota;
+        // The tenant's daily execution quota applies to webhook starts as to any other (the coordinator's admission: 429).
         var executionId = Guid.CreateVersion7();
         using var watch = trigger.Mode == "sync" ? completion.Watch(executionId) : null;
         try

@@ -27,6 +27,7 @@ public static class CacheServices
                 throw new InvalidOperationException($"OpenClaw:Cache:Redis is invalid: {ex.Message}", ex);
             }
             services.AddSingleton(_ => new RedisClient(settings));
+            services.AddSingleton<RedisCounters>();
             services.AddSingleton<ICache, RedisCache>();
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }

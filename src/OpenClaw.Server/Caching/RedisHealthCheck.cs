@@ -15,7 +15,8 @@ internal sealed class RedisHealthCheck(RedisClient client) : IHealthCheck
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"Redis at {client.Settings} does not answer.", ex);
+            return HealthCheckResult.Unhealthy(
+                $"Redis at {client.Settings} does not answer; rate limits and execution quotas are counted per node until it does.", ex);
         }
     }
 }

@@ -42,7 +42,6 @@ public static class OpenClawServer
         app.UseOpenClawRouteCapture();
         app.UseOpenClawWebApp();
         app.UseOpenClawSecurity();
-        app.UseOpenClawIntegrations();
         app.UseOpenClawRequestLogging();
         app.UseStatusCodePages();
 

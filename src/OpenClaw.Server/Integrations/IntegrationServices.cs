@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenClaw.Runtime.Plugins;
 using OpenClaw.Server.Api;
@@ -36,25 +35,8 @@ public static class IntegrationServices
             services.AddHostedService<NotificationEvaluator>();
             services.AddHostedService<NotificationDispatcher>();
         }
-        var webhooks = configuration.GetSection("OpenClaw:Webhooks").Get<WebhookOptions>() ?? new WebhookOptions();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Per path: one noisy (or guessed) webhook cannot starve the others.
-            limiter.AddPolicy(WebhookEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Request.RouteValues["path"] as string ?? "",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = webhooks.RateLimitPerSecond, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
-            limiter.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                return ValueTask.CompletedTask;
-            };
-        });
         return services;
     }
-
-    /// <summary>The webhook rate limiter; after routing, so it sees the endpoint's policy.</summary>
-    public static IApplicationBuilder UseOpenClawIntegrations(this IApplicationBuilder app) => app.UseRateLimiter();
 
     /// <summary>Maps <c>/credentials</c>, <c>/triggers</c>, <c>/workflows/{id}/run</c>, <c>/webhooks/{path}</c> and <c>/notifications</c>.</summary>
     public static RouteGroupBuilder MapIntegrationEndpoints(this RouteGroupBuilder api) =>

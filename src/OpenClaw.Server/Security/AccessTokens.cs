@@ -9,8 +9,15 @@ namespace OpenClaw.Server.Security;
 public sealed record IssuedToken(string AccessToken, int ExpiresIn);
 
 /// <summary>Issues and validates the server's JWT access tokens (HS256, issuer and audience <c>openclaw</c>).</summary>
-internal sealed class AccessTokens(SigningKeyProvider keys, IOptions<AuthOptions> options, TimeProvider time)
+/// <remarks>
+/// A signature is not enough: every token is also checked against its user's or client's current state
+/// (<see cref="SessionStateCache"/>), so logout, a role change or a revocation ends it at once, not at its expiry.
+/// </remarks>
+internal sealed class AccessTokens(SigningKeyProvider keys, SessionStateCache sessions, IOptions<AuthOptions> options, TimeProvider time)
 {
+    /// <summary>How far apart the issuing and the validating node's clocks may be.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     private const string Issuer = "openclaw";
     private const string Audience = "openclaw-api";
     private const string TenantClaim = "tid";
@@ -18,18 +25,20 @@ internal sealed class AccessTokens(SigningKeyProvider keys, IOptions<AuthOptions
     private const string KindClaim = "kind";
     private const string ScopeClaim = "scope";
     private const string PasswordChangeClaim = "pwd_change";
+    private const string SessionClaim = "sid";
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
 
     /// <summary>A token for a user (<paramref name="mustChangePassword"/>: only password change, me and logout are allowed).</summary>
-    public IssuedToken ForUser(string tenantId, Guid userId, string username, string role, bool mustChangePassword) =>
-        Issue(tenantId, userId.ToString("D"), username, role, CallerKind.User, null, mustChangePassword);
+    /// <param name="sessionId">The session (refresh-token family) it belongs to: ending the session ends the token.</param>
+    public IssuedToken ForUser(string tenantId, Guid userId, string username, string role, bool mustChangePassword, Guid sessionId) =>
+        Issue(tenantId, userId.ToString("D"), username, role, CallerKind.User, null, mustChangePassword, sessionId);
 
     /// <summary>A token for an OAuth2 client (client credentials), narrowed to <paramref name="scopes"/>.</summary>
     public IssuedToken ForClient(string tenantId, string clientId, string name, string role, IReadOnlyList<string> scopes) =>
-        Issue(tenantId, clientId, name, role, CallerKind.Client, string.Join(' ', scopes), mustChangePassword: false);
+        Issue(tenantId, clientId, name, role, CallerKind.Client, string.Join(' ', scopes), mustChangePassword: false, sessionId: null);
 
-    private IssuedToken Issue(string tenantId, string subject, string name, string role, CallerKind kind, string? scope, bool mustChangePassword)
+    private IssuedToken Issue(string tenantId, string subject, string name, string role, CallerKind kind, string? scope, bool mustChangePassword, Guid? sessionId)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var lifetime = options.Value.AccessTokenLifetime;
@@ -44,6 +53,7 @@ internal sealed class AccessTokens(SigningKeyProvider keys, IOptions<AuthOptions
         };
         if (scope is not null) claims[ScopeClaim] = scope;
         if (mustChangePassword) claims[PasswordChangeClaim] = true;
+        if (sessionId is { } session) claims[SessionClaim] = session.ToString("D");
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
@@ -57,8 +67,8 @@ internal sealed class AccessTokens(SigningKeyProvider keys, IOptions<AuthOptions
         return new IssuedToken(token, (int)lifetime.TotalSeconds);
     }
 
-    /// <summary>The caller a valid token names, or null with the reason it was refused.</summary>
-    public async Task<(Caller? Caller, bool MustChangePassword, string? Error)> ValidateAsync(string token)
+    /// <summary>The caller a valid token of a current session names, or null with the reason it was refused.</summary>
+    public async Task<(Caller? Caller, bool MustChangePassword, string? Error)> ValidateAsync(string token, CancellationToken ct)
     {
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -66,7 +76,7 @@ internal sealed class AccessTokens(SigningKeyProvider keys, IOptions<AuthOptions
             ValidAudience = Audience,
             IssuerSigningKey = keys.Key,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ClockSkew = TimeSpan.FromSeconds(30),
+            ClockSkew = ClockSkew,
             LifetimeValidator = (notBefore, expires, _, p) =>
             {
                 var now = time.GetUtcNow().UtcDateTime;
@@ -85,6 +95,9 @@ internal sealed class AccessTokens(SigningKeyProvider keys, IOptions<AuthOptions
             ? RolePermissions.Narrow(role, tenantId, Get(ScopeClaim).Split(' ', StringSplitOptions.RemoveEmptyEntries))
             : RolePermissions.For(role, tenantId);
         var mustChange = claims.TryGetValue(PasswordChangeClaim, out var flag) && flag is true;
-        return (new Caller(tenantId, Get(JwtRegisteredClaimNames.Sub), Get(JwtRegisteredClaimNames.Name), kind, role, permissions), mustChange, null);
+        var caller = new Caller(tenantId, Get(JwtRegisteredClaimNames.Sub), Get(JwtRegisteredClaimNames.Name), kind, role, permissions);
+        var session = Guid.TryParse(Get(SessionClaim), out var sid) ? sid : (Guid?)null;
+        if (await sessions.RefuseAsync(caller, session, ct) is { } refused) return (null, false, refused);
+        return (caller, mustChange, null);
     }
 }

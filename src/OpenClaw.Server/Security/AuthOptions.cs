@@ -34,8 +34,11 @@ public sealed class AuthOptions
     /// <summary>How long a locked user or blocked address waits (default 15 minutes).</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How long a node trusts a looked-up API key before asking the database again (a revoke on another node takes this long).</summary>
-    public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a looked-up API key stays in the cache (default 1 hour; 0 looks it up on every request). A revocation
+    /// removes it from every node's cache at once, so this only bounds how long an unused entry is kept.
+    /// </summary>
+    public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Minimum length of a new password.</summary>
     public int MinPasswordLength { get; set; } = 10;

@@ -115,7 +115,7 @@ internal sealed class SecurityMiddleware(
             var (caller, error) = await apiKeys.AuthenticateAsync(credential, context.RequestAborted);
             return (caller, false, error);
         }
-        return await tokens.ValidateAsync(credential);
+        return await tokens.ValidateAsync(credential, context.RequestAborted);
     }
 
     private static async Task<IReadOnlySet<string>?> SharedGrantAsync(HttpContext context, Endpoint endpoint, Caller caller)

@@ -15,6 +15,7 @@ public static class SecurityServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PasswordHasher<UserRecord>>();
         services.AddSingleton<SigningKeyProvider>();
+        services.AddSingleton<SessionStateCache>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<SecurityLogWriter>();
@@ -23,7 +24,11 @@ public static class SecurityServices
             .Validate(o => o.RequestsPerMinute >= 0 && o.MaxWorkflows is null or >= 0 && o.MaxExecutionsPerDay is null or >= 0,
                 "OpenClaw:Tenants: RequestsPerMinute, MaxWorkflows and MaxExecutionsPerDay must not be negative.")
             .ValidateOnStart();
+        services.AddSingleton(sp => new SharedRateLimiter(sp.GetRequiredService<TimeProvider>(), sp.GetService<Caching.Redis.RedisCounters>()));
         services.AddSingleton<TenantLimits>();
+        services.AddSingleton<ExecutionQuota>();
+        services.AddSingleton<OpenClaw.Runtime.Execution.IExecutionAdmission>(sp => sp.GetRequiredService<ExecutionQuota>());
+        services.AddExceptionHandler<ExecutionQuotaExceededHandler>();
         services.AddSingleton<UserSessions>();
         services.AddHostedService(sp => sp.GetRequiredService<SecurityLogWriter>());
         services.AddHostedService<SecurityBootstrap>();

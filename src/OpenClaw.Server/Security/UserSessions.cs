@@ -31,7 +31,7 @@ public sealed record SessionResult(TokenResponse? Tokens, SessionFailure? Failur
 /// logout. Every failure writes a security event.
 /// </summary>
 internal sealed class UserSessions(
-    IIdentityStore store, AccessTokens tokens, PasswordHasher<UserRecord> hasher, LoginThrottle throttle, SecurityLogWriter log,
+    IIdentityStore store, AccessTokens tokens, SessionStateCache sessions, PasswordHasher<UserRecord> hasher, LoginThrottle throttle, SecurityLogWriter log,
     IOptions<AuthOptions> options, TimeProvider time)
 {
     // Verified against when the user does not exist, so an unknown name costs the same time as a wrong password.
@@ -95,6 +95,7 @@ internal sealed class UserSessions(
         {
             // Used before: whoever holds the family's tokens may have stolen one. End the whole session.
             var revoked = await store.RevokeRefreshTokenFamilyAsync(stored.FamilyId, now, ct);
+            await sessions.ForgetUserAsync(stored.UserId);
             Event(stored.TenantId, SecurityEventKinds.RefreshTokenReuse, stored.UserId.ToString("D"), address,
                 $"A used refresh token was presented again; revoked {revoked} token(s) of its session.");
             return new SessionResult(null, SessionFailure.Reused);
@@ -110,7 +111,19 @@ internal sealed class UserSessions(
         var stored = await store.FindRefreshTokenAsync(ApiKeyFormat.Hash(refreshToken), ct);
         if (stored is null) return false;
         await store.RevokeRefreshTokenFamilyAsync(stored.FamilyId, time.GetUtcNow(), ct);
+        await sessions.ForgetUserAsync(stored.UserId);
         return true;
+    }
+
+    /// <summary>
+    /// Ends every session of a user (their refresh tokens and, on every node, the access tokens issued with them): after
+    /// a password change, a role change, deactivation, or "log out everywhere". Returns how many tokens were revoked.
+    /// </summary>
+    public async Task<int> EndAllAsync(string tenantId, Guid userId, CancellationToken ct)
+    {
+        var revoked = await store.RevokeUserRefreshTokensAsync(tenantId, userId, time.GetUtcNow(), ct);
+        await sessions.ForgetUserAsync(userId);
+        return revoked;
     }
 
     /// <summary>An access token and a new refresh token of <paramref name="familyId"/> for <paramref name="user"/>.</summary>
@@ -120,7 +133,7 @@ internal sealed class UserSessions(
         var refresh = ApiKeyFormat.NewSecret(ApiKeyFormat.RefreshPrefix);
         await store.CreateRefreshTokenAsync(new RefreshTokenRecord(Guid.CreateVersion7(), user.TenantId, user.Id, familyId, ApiKeyFormat.Hash(refresh),
             now + options.Value.RefreshTokenLifetime, now, null, null), ct);
-        var access = tokens.ForUser(user.TenantId, user.Id, user.Username, user.Role, user.MustChangePassword);
+        var access = tokens.ForUser(user.TenantId, user.Id, user.Username, user.Role, user.MustChangePassword, familyId);
         return new TokenResponse(access.AccessToken, "Bearer", access.ExpiresIn, refresh);
     }
 

@@ -9,7 +9,7 @@ public sealed class WebhookOptions
     [Range(1, 64 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Requests per second accepted per webhook path (fixed one-second window); more get 429.</summary>
+    /// <summary>Requests per second accepted per webhook path (fixed one-second window; all nodes together when Redis is configured); more get 429.</summary>
     [Range(1, int.MaxValue)]
     public int RateLimitPerSecond { get; set; } = 200;
 

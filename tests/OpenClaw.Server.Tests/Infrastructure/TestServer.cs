@@ -102,7 +102,7 @@ public sealed class TestServer : IAsyncLifetime
     public async Task<HttpClient> CreateTenantClientAsync(string tenantId, string role)
     {
         var user = await CreateUserAsync(tenantId, role);
-        var token = Services.GetRequiredService<AccessTokens>().ForUser(tenantId, user.Id, user.Username, role, mustChangePassword: false);
+        var token = Services.GetRequiredService<AccessTokens>().ForUser(tenantId, user.Id, user.Username, role, mustChangePassword: false, Guid.NewGuid());
         return CreateClient(token.AccessToken);
     }
 

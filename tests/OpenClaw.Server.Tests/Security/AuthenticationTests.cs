@@ -120,7 +120,7 @@ public sealed class AuthenticationTests(TestServer server) : IClassFixture<TestS
     {
         var tokens = server.Services.GetRequiredService<AccessTokens>();
         var user = await server.CreateUserAsync("default", Roles.Admin);
-        var valid = tokens.ForUser("default", user.Id, user.Username, Roles.Admin, false).AccessToken;
+        var valid = tokens.ForUser("default", user.Id, user.Username, Roles.Admin, false, Guid.NewGuid()).AccessToken;
         var tampered = valid[..^4] + (valid.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
 
         using var ok = await server.CreateClient(valid).GetAsync("api/v2/workflows");

@@ -115,6 +115,7 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("POST /auth/logout", _ => At("auth/logout", Json("{}"))),
         new("GET /auth/me", _ => At("auth/me")),
         new("POST /auth/password", _ => At("auth/password", Json("{}"))),
+        new("POST /auth/logout-all", _ => At("auth/logout-all")),
         new("POST /oauth/token", _ => At("oauth/token", () => new FormUrlEncodedContent([]))),
 
         // Users, roles, keys, clients, tenants.
@@ -122,6 +123,7 @@ public sealed class AuthorizationMatrixTests(TestServer server, Xunit.Abstractio
         new("GET /users", _ => At("users")),
         new("GET /users/{id}", f => At($"users/{f.UserId}"), Resource: true),
         new("PATCH /users/{id}", f => At($"users/{f.UserId}", Json("""{"must_change_password":false}""")), Resource: true),
+        new("DELETE /users/{id}/sessions", f => At($"users/{f.UserId}/sessions"), Resource: true),
         new("DELETE /users/{id}", async f => new Sample($"users/{(await f.Server.CreateUserAsync("default", Roles.Viewer)).Id}"), Resource: true),
         new("GET /roles", _ => At("roles")),
         new("POST /api-keys", _ => At("api-keys", Json("{}"))),

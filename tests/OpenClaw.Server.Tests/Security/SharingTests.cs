@@ -102,5 +102,5 @@ public sealed class SharingTests(TestServer server) : IClassFixture<TestServer>
 
     private string Tokens(UserRecord user) =>
         Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<OpenClaw.Server.Security.AccessTokens>(server.Services)
-            .ForUser(user.TenantId, user.Id, user.Username, user.Role, false).AccessToken;
+            .ForUser(user.TenantId, user.Id, user.Username, user.Role, false, Guid.NewGuid()).AccessToken;
 }

@@ -110,7 +110,11 @@ public abstract class IdentityStoreConformanceTests : StorageConformanceTests
         Assert.Equal(2, await Store.RevokeRefreshTokenFamilyAsync(family, T0.AddMinutes(2)));
         Assert.False(await Store.MarkRefreshTokenUsedAsync(second.Id, T0.AddMinutes(3)));
         Assert.Null((await Store.FindRefreshTokenAsync("hash-3"))!.RevokedAt);
+        Assert.Equal([family], await Store.ListRevokedRefreshFamiliesAsync("default", ada.Id, T0.AddMinutes(2)));
+        Assert.Empty(await Store.ListRevokedRefreshFamiliesAsync("default", ada.Id, T0.AddMinutes(2).AddMilliseconds(1)));
+        Assert.Empty(await Store.ListRevokedRefreshFamiliesAsync("t2", ada.Id, T0));
         Assert.Equal(1, await Store.RevokeUserRefreshTokensAsync("default", ada.Id, T0.AddMinutes(4)));
+        Assert.Equal(new[] { family, other.FamilyId }.Order(), (await Store.ListRevokedRefreshFamiliesAsync("default", ada.Id, T0)).Order());
         Assert.True(await Store.DeleteUserAsync("default", ada.Id));
         Assert.Null(await Store.FindRefreshTokenAsync("hash-3"));
     }

@@ -69,6 +69,12 @@ public interface IIdentityStore
     /// <summary>Revokes every not yet revoked token of a user (password change, deactivation); returns how many.</summary>
     Task<int> RevokeUserRefreshTokensAsync(string tenantId, Guid userId, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The families (sessions) of a user with a token revoked at or after <paramref name="since"/>: the sessions whose
+    /// access tokens, issued before the revocation, may still be within their lifetime and must be refused.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> ListRevokedRefreshFamiliesAsync(string tenantId, Guid userId, DateTimeOffset since, CancellationToken cancellationToken = default);
+
     /// <exception cref="DuplicateKeyException">The hash or id exists.</exception>
     /// <exception cref="ArgumentException">The role is not one of <see cref="Roles.All"/>.</exception>
     Task<ApiKeyRecord> CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);

@@ -69,6 +69,9 @@ public static class SecurityEventKinds
     public const string InvalidCredentials = "invalid_credentials";
     public const string RefreshTokenReuse = "refresh_token_reuse";
     public const string SandboxViolation = "sandbox_violation";
+
+    /// <summary>A scheduled run skipped because its tenant's daily execution quota was used up (no caller to answer 429 to).</summary>
+    public const string QuotaExceeded = "quota_exceeded";
 }
 
 /// <summary>Filters of the security events; newest first, keyset-paged.</summary>

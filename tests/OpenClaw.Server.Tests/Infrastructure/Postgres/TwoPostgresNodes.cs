@@ -24,12 +24,21 @@ public sealed class TwoPostgresNodes : IAsyncDisposable
 
     public TestServer B { get; }
 
-    public static async Task<TwoPostgresNodes> StartAsync()
+    /// <summary>Runs <paramref name="test"/> on two fresh nodes and tears them down.</summary>
+    /// <param name="extraArgs">Settings both nodes get besides the shared database (e.g. a shared Redis).</param>
+    public static async Task RunAsync(string[] extraArgs, Func<TestServer, TestServer, Task> test)
+    {
+        await using var nodes = await StartAsync(extraArgs);
+        await test(nodes.A, nodes.B);
+    }
+
+    /// <param name="extraArgs">Settings both nodes get besides the shared database (e.g. a shared Redis).</param>
+    public static async Task<TwoPostgresNodes> StartAsync(params string[] extraArgs)
     {
         var postgres = await PostgresTestServer.GetAsync();
         var (database, connectionString) = await postgres.CreateDatabaseAsync();
         var directories = new[] { TestServer.NewDataDirectory(), TestServer.NewDataDirectory() };
-        string[] Node() => ["--OpenClaw:Storage", "postgres", "--OpenClaw:PostgresConnectionString", connectionString];
+        string[] Node() => ["--OpenClaw:Storage", "postgres", "--OpenClaw:PostgresConnectionString", connectionString, .. extraArgs];
         var a = await TestServer.StartAsync(directories[0], Node());
         var b = await TestServer.StartAsync(directories[1], Node());
         var nodes = new TwoPostgresNodes(postgres, database, directories, a, b);
