@@ -216,6 +216,8 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
         {can('executions:run') && !isNew ? <button onClick={() => void run()} data-testid="run-button">Run</button> : null}
         {!isNew ? <button onClick={() => setShowVersions(true)}>Versions</button> : null}
         {!isNew ? <Link to={`/executions?workflow_id=${encodeURIComponent(workflowId)}`}>Runs</Link> : null}
+        {!isNew ? <Link to={`/workflows/${encodeURIComponent(workflowId)}/triggers`} data-testid="triggers-link">Triggers</Link> : null}
+        {!isNew ? <Link to={`/workflows/${encodeURIComponent(workflowId)}/sharing`} data-testid="sharing-link">Sharing</Link> : null}
       </div>
       <ErrorBanner error={actionError} onDismiss={() => setActionError(null)} />
       <div className="designer-body">
