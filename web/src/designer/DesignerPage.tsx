@@ -224,7 +224,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
         {readOnly || view !== 'canvas' ? null : <Palette plugins={plugins} onAdd={(item) => onAdd(item)} />}
         <div className="designer-main">
           {view === 'canvas' && scope.length > 0 ? (
-            <ScopeBar definition={definition} scope={scope} readOnly={readOnly} onScope={enter} onChange={(d) => change(d)} />
+            <ScopeBar definition={definition} scope={scope} readOnly={readOnly} errors={validation?.errors ?? []} onScope={enter} onChange={(d) => change(d)} />
           ) : null}
           {view === 'canvas' ? (
             <Canvas

@@ -220,6 +220,9 @@ export function StepForm({ step, definition, plugins, errors, context, readOnly,
               {readOnly ? null : <button className="ghost" aria-label={`Remove branch ${i + 1}`} onClick={() => onChange(removeBranch(step, i))}>×</button>}
             </div>
           ))}
+          {branchesOf(step).map((_, i) => (errorAt(`config.branches[${i}].steps`) ?? errorAt(`config.branches[${i}].name`)
+            ? <span key={`e${i}`} className="field-error">Branch {i + 1}: {errorAt(`config.branches[${i}].steps`) ?? errorAt(`config.branches[${i}].name`)}</span> : null
+          ))}
           {errorAt('config.branches') ? <span className="field-error">{errorAt('config.branches')}</span> : null}
           {readOnly ? null : <button onClick={() => onChange(addBranch(step))} data-testid="add-branch">Add branch</button>}
         </div>

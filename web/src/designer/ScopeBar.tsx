@@ -1,13 +1,18 @@
+import type { ValidationError } from '../api/types';
 import type { WorkflowDefinition } from '../workflow/definition';
-import { addBranch, branchesOf, editInScope, scopeOwner, type Scope } from '../workflow/scope';
+import { addBranch, branchesOf, editInScope, scopeJsonPath, scopeOwner, type Scope } from '../workflow/scope';
 
 /**
  * Where the canvas is inside the workflow: a breadcrumb from the top level through each loop body / parallel branch
  * opened, and for a branch, tabs to switch to the other branches of the same parallel step (or add one).
  */
-export function ScopeBar({ definition, scope, readOnly, onScope, onChange }: {
-  definition: WorkflowDefinition; scope: Scope; readOnly: boolean; onScope(scope: Scope): void; onChange(definition: WorkflowDefinition): void;
+export function ScopeBar({ definition, scope, readOnly, errors, onScope, onChange }: {
+  definition: WorkflowDefinition; scope: Scope; readOnly: boolean; errors: readonly ValidationError[];
+  onScope(scope: Scope): void; onChange(definition: WorkflowDefinition): void;
 }) {
+  // Problems of the body itself (an empty branch), which no node can show.
+  const path = scopeJsonPath(definition, scope);
+  const own = errors.filter((e) => e.path === path);
   const owner = scopeOwner(definition, scope);
   const last = scope.at(-1);
   const branches = owner ? branchesOf(owner) : [];
@@ -42,6 +47,7 @@ export function ScopeBar({ definition, scope, readOnly, onScope, onChange }: {
           )}
         </div>
       ) : null}
+      {own.length > 0 ? <span className="validity invalid" role="alert" data-testid="scope-errors">{own.map((e) => e.message).join(' ')}</span> : null}
     </nav>
   );
 }

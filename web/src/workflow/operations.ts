@@ -85,14 +85,18 @@ export function renameStep(definition: WorkflowDefinition, from: string, to: str
   };
 }
 
+/** Moves steps; a "move" that changes no position (a click on a node) returns the same definition: no undo step. */
 export function moveSteps(definition: WorkflowDefinition, positions: ReadonlyMap<string, Position>): WorkflowDefinition {
-  return {
-    ...definition,
-    steps: definition.steps.map((s) => {
-      const p = positions.get(s.id);
-      return p ? { ...s, ui: { x: Math.round(p.x), y: Math.round(p.y) } } : s;
-    }),
-  };
+  let moved = false;
+  const steps = definition.steps.map((s) => {
+    const p = positions.get(s.id);
+    if (!p) return s;
+    const ui = { x: Math.round(p.x), y: Math.round(p.y) };
+    if (s.ui && s.ui.x === ui.x && s.ui.y === ui.y) return s;
+    moved = true;
+    return { ...s, ui };
+  });
+  return moved ? { ...definition, steps } : definition;
 }
 
 export function replaceStep(definition: WorkflowDefinition, id: string, step: StepDefinition): WorkflowDefinition {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkflowDefinition } from './definition';
 import { everyStepType } from './fixtures';
 import { fromCanvas, toCanvas } from './graph';
-import { addStep, autoLayout, connect, pluginPaletteItem, removeSteps, STEP_PALETTE } from './operations';
+import { addStep, autoLayout, connect, moveSteps, pluginPaletteItem, removeSteps, STEP_PALETTE } from './operations';
 import {
   addBranch, describeScope, editInScope, openBody, removeBranch, renameBranch, scopeJsonPath, scopeKey, scopeOwner, scopeSteps, validScope,
   withScopeSteps, type Scope,
@@ -178,6 +178,10 @@ describe('editing inside a body', () => {
     expect(check!.ui!.x).toBeLessThan(log!.ui!.x);
     expect(editInScope(nested, [{ step: 'ghost' }], autoLayout)).toBe(nested);
     expect(editInScope(nested, loopBody, (d) => d)).toBe(nested);
+    // A drag that ends where it started (a click) changes nothing, so it is no undo step.
+    expect(editInScope(nested, loopBody, (d) => moveSteps(d, new Map([['fetch', { x: 10.2, y: 19.8 }]])))).toBe(nested);
+    const moved = editInScope(nested, loopBody, (d) => moveSteps(d, new Map([['fetch', { x: 50, y: 60 }]])));
+    expect(scopeSteps(moved, loopBody)![0]!.ui).toEqual({ x: 50, y: 60 });
   });
 });
 
