@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Plugin, ValidationResult, WorkflowRecord } from '../api/types';
-import { useSession } from '../auth/session';
+import { useWorkflowAccess } from '../sharing/useWorkflowAccess';
 import { ErrorBanner, StatusBadge } from '../components/ui';
 import { Link, navigate, useLocation } from '../router';
 import { StartRunDialog } from '../run/StartRunDialog';
@@ -44,7 +44,8 @@ const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('.monaco-editor'));
 
 export default function DesignerPage({ workflowId }: { workflowId: string }) {
-  const { can } = useSession();
+  // Role permissions plus this workflow's shares (a viewer with an edit share may edit it).
+  const can = useWorkflowAccess(workflowId);
   const { search } = useLocation();
   const readOnly = !can('workflows:write');
   const [editor, dispatch] = useReducer(reducer, null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { principalLabel, shareCandidates, sharePath, type Share, type ShareUser } from './shares';
+import { principalLabel, shareCandidates, sharedGrants, sharePath, type Share, type ShareUser } from './shares';
 
 const users: ShareUser[] = [
   { id: '0191A7E0-0000-7000-8000-000000000001', username: 'ann', role: 'viewer' },
@@ -26,5 +26,17 @@ describe('workflow shares', () => {
   it('builds the share paths with the ids escaped', () => {
     expect(sharePath('order sync')).toBe('/workflows/order%20sync/shares');
     expect(sharePath('w', shares[1])).toBe('/workflows/w/shares/role/viewer');
+  });
+
+  it('adds the grants of the shares naming the caller or their role, for users only', () => {
+    const withGrants: Share[] = [
+      { ...shares[0]!, grants: ['workflows:read', 'executions:read', 'executions:run'] },
+      { ...shares[1]!, permission: 'edit', grants: [] },
+    ];
+    const ann = { id: users[0]!.id, role: 'viewer', kind: 'user' };
+    expect([...sharedGrants(ann, withGrants)].sort()).toEqual(['executions:read', 'executions:run', 'workflows:read', 'workflows:write']);
+    expect([...sharedGrants({ id: 'x', role: 'operator' }, withGrants)]).toEqual([]);
+    expect([...sharedGrants({ id: 'x', role: 'viewer' }, withGrants)]).toContain('workflows:write');
+    expect(sharedGrants({ ...ann, kind: 'api_key' }, withGrants).size).toBe(0);
   });
 });

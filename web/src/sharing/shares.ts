@@ -45,3 +45,25 @@ export function shareCandidates(type: PrincipalType, shares: readonly Share[], u
   if (type === 'role') return roles.filter((r) => r !== 'admin' && !taken.has(r)).map((r) => ({ id: r, label: r }));
   return users.filter((u) => u.role !== 'admin' && !taken.has(u.id.toLowerCase())).map((u) => ({ id: u.id, label: `${u.username} (${u.role})` }));
 }
+
+const LEVEL_GRANTS: Record<ShareLevel, readonly string[]> = {
+  read: ['workflows:read', 'executions:read'],
+  run: ['workflows:read', 'executions:read', 'executions:run'],
+  edit: ['workflows:read', 'executions:read', 'executions:run', 'workflows:write'],
+};
+
+/**
+ * What the caller's shares add on one workflow: the grants of every share naming them or their role. Shares apply
+ * to users only (API keys and clients get their scopes), as the server decides (SecurityMiddleware). The server
+ * lists each share's `grants`; the level's fixed set is the fallback for an answer without them.
+ */
+export function sharedGrants(me: { id: string; role: string; kind?: string | undefined }, shares: readonly Share[]): Set<string> {
+  const grants = new Set<string>();
+  if (me.kind !== undefined && me.kind !== 'user') return grants;
+  for (const share of shares) {
+    const mine = share.principal_type === 'user' ? share.principal_id.toLowerCase() === me.id.toLowerCase() : share.principal_id === me.role;
+    if (!mine) continue;
+    for (const grant of share.grants.length > 0 ? share.grants : LEVEL_GRANTS[share.permission] ?? []) grants.add(grant);
+  }
+  return grants;
+}

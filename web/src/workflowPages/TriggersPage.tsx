@@ -6,6 +6,7 @@ import { useAction } from '../components/useAction';
 import { useApi } from '../components/useApi';
 import { ErrorBanner, Field, fieldErrorOf, FormError, formatTime, Modal, StatusBadge } from '../components/ui';
 import { StartRunDialog } from '../run/StartRunDialog';
+import { useWorkflowAccess } from '../sharing/useWorkflowAccess';
 import {
   curlExample, maskedUrl, newTriggerForm, revealedSecrets, TRIGGER_METHODS, triggerBody, triggerToForm, type RevealedSecrets, type Trigger, type TriggerForm,
 } from '../triggers/triggers';
@@ -14,6 +15,7 @@ import { WorkflowTabs } from './WorkflowTabs';
 /** A workflow's triggers: the manual run, and webhook triggers (create, edit, enable/disable, rotate, delete). */
 export function TriggersPage({ workflowId }: { workflowId: string }) {
   const { can } = useSession();
+  const canHere = useWorkflowAccess(workflowId);
   const manage = can('triggers:manage');
   const workflow = useApi((signal) => api.get<WorkflowRecord>(`/workflows/${encodeURIComponent(workflowId)}`, undefined, signal), [workflowId]);
   const triggers = useApi((signal) => (manage ? api.get<Trigger[]>('/triggers', { workflow_id: workflowId }, signal) : Promise.resolve([])), [workflowId, manage]);
@@ -35,7 +37,7 @@ export function TriggersPage({ workflowId }: { workflowId: string }) {
       <section className="card" aria-labelledby="manual-run">
         <h2 id="manual-run">Manual run</h2>
         <p className="muted small">Start the current version with inputs typed in a form; the run is recorded with trigger <code>manual</code>.</p>
-        {can('executions:run')
+        {canHere('executions:run')
           ? <button className="primary" disabled={!workflow.data} onClick={() => setRunning(true)} data-testid="manual-run">Run now</button>
           : <p className="muted small">Your role cannot start runs.</p>}
       </section>
