@@ -27,16 +27,8 @@ export interface Trigger {
   signing_secret?: string | null;
 }
 
-export interface TriggerForm {
-  name: string;
-  mode: TriggerMode;
-  methods: TriggerMethod[];
-  input_mapping: 'body' | 'request';
-  enabled: boolean;
-  require_signature: boolean;
-  require_timestamp: boolean;
-  sync_timeout_seconds: number;
-}
+/** What the create/edit form holds: the trigger's settings. */
+export type TriggerForm = Pick<Trigger, 'name' | 'mode' | 'methods' | 'input_mapping' | 'enabled' | 'require_signature' | 'require_timestamp' | 'sync_timeout_seconds'>;
 
 export function newTriggerForm(): TriggerForm {
   return { name: '', mode: 'async', methods: ['POST'], input_mapping: 'body', enabled: true, require_signature: true, require_timestamp: false, sync_timeout_seconds: 30 };

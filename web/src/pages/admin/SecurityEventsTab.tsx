@@ -1,4 +1,5 @@
 import { Fragment, useState } from 'react';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { api } from '../../api/client';
 import { useApi } from '../../components/useApi';
 import { ErrorBanner, formatTime, JsonView } from '../../components/ui';
@@ -10,14 +11,14 @@ import { kindLabel, SECURITY_EVENT_KINDS, securityEventQuery, type SecurityEvent
  */
 export function SecurityEventsTab() {
   const [filters, setFilters] = useState<SecurityEventFilters>({ kind: '', since: '' });
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorPages();
   const [open, setOpen] = useState<string | null>(null);
-  const cursor = cursors.at(-1) ?? null;
+  const { cursor } = pages;
   const page = useApi((signal) => api.get<{ events: SecurityEvent[]; next_cursor: string | null }>('/security/events', securityEventQuery(filters, cursor), signal),
     [filters.kind, filters.since, cursor]);
   const set = (key: keyof SecurityEventFilters) => (e: { target: { value: string } }) => {
     setFilters({ ...filters, [key]: e.target.value });
-    setCursors([null]);
+    pages.reset();
   };
   return (
     <>
@@ -49,10 +50,7 @@ export function SecurityEventsTab() {
           {page.data?.events.length === 0 ? <tr><td colSpan={6} className="empty">No events match.</td></tr> : null}
         </tbody>
       </table>
-      <div className="pager">
-        {cursors.length > 1 ? <button onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button> : null}
-        {page.data?.next_cursor ? <button onClick={() => setCursors([...cursors, page.data!.next_cursor])}>Next</button> : null}
-      </div>
+      <CursorPager pages={pages} nextCursor={page.data?.next_cursor} />
     </>
   );
 }
