@@ -57,6 +57,8 @@ describe('ApiClient', () => {
     expect(error.fieldError('mode')).toBe('Must be async or sync.');
     expect(error.fieldError('$.mode')).toBeUndefined();
     expect(error.fieldError('name')).toBeUndefined();
+    expect(error.namesFieldOutside(['target.url', 'mode'])).toBe(false);
+    expect(error.namesFieldOutside(['target.url'])).toBe(true);
   });
 
   it('builds query strings without empty values', () => {

@@ -34,6 +34,12 @@ export class ApiError extends Error {
     return (errors?.[field] ?? (field.startsWith('$') ? undefined : errors?.[`$.${field}`]))?.join(' ');
   }
 
+  /** Whether the problem names a field outside `fields` (as `x` or `$.x`), which a form showing only those would lose. */
+  namesFieldOutside(fields: readonly string[]): boolean {
+    const shown = new Set(fields);
+    return this.fieldErrors.some((e) => !shown.has(e.field.replace(/^\$\./, '')));
+  }
+
   static describe(problem: ProblemDetails | null, fallback: string): string {
     if (!problem) return fallback;
     const fields = Object.entries(problem.errors ?? {}).map(([field, messages]) => `${field}: ${messages.join(' ')}`);

@@ -77,10 +77,6 @@ export function fieldErrorOf(error: unknown, field: string): string | undefined 
  */
 export function FormError({ error, fields }: { error: unknown; fields?: readonly string[] }) {
   if (!error) return null;
-  if (error instanceof ApiError && error.fieldErrors.length > 0) {
-    if (!fields) return null;
-    const shown = new Set(fields);
-    if (error.fieldErrors.every((e) => shown.has(e.field.replace(/^\$\./, '')))) return null;
-  }
+  if (error instanceof ApiError && error.fieldErrors.length > 0 && (!fields || !error.namesFieldOutside(fields))) return null;
   return <ErrorBanner error={error} />;
 }
