@@ -155,12 +155,14 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
       } else if (!mod && event.key.toLowerCase() === 'l' && definition && !readOnly) {
         change(editInScope(definition, scope, autoLayout));
       } else if (event.key === 'Escape') {
-        setSelected(null);
+        // Esc deselects; with nothing selected inside a body it goes up one level.
+        if (selected === null && scope.length > 0) enter(scope.slice(0, -1));
+        else setSelected(null);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [save, definition, readOnly, change, scope]);
+  }, [save, definition, readOnly, change, scope, selected, enter]);
 
   // Leaving with unsaved changes asks first.
   useEffect(() => {

@@ -206,7 +206,7 @@ export function StepForm({ step, definition, plugins, errors, context, readOnly,
       {step.type === 'loop' ? (
         <div className="body-summary" data-testid="loop-body">
           <span className="muted small">Body: {(bodyOf(step) ?? []).length} step(s)</span>
-          {onOpenBody ? <button onClick={() => onOpenBody()} data-testid="edit-body">Edit body</button> : <span className="muted small"> (edit it on the canvas view)</span>}
+          {onOpenBody ? <button onClick={() => onOpenBody()} data-testid="edit-body">{readOnly ? 'Open body' : 'Edit body'}</button> : <span className="muted small"> (edit it on the canvas view)</span>}
         </div>
       ) : null}
       {step.type === 'parallel' ? (
@@ -216,7 +216,7 @@ export function StepForm({ step, definition, plugins, errors, context, readOnly,
             <div className="row" key={`${step.id}:branch-${i}`}>
               <input aria-label={`Branch ${i + 1} name`} value={b.name ?? ''} readOnly={readOnly} onChange={(e) => onChange(renameBranch(step, i, e.target.value))} />
               <span className="muted small nowrap">{(b.steps ?? []).length} step(s)</span>
-              {onOpenBody ? <button onClick={() => onOpenBody(i)} aria-label={`Edit branch ${i + 1}`}>Edit</button> : null}
+              {onOpenBody ? <button onClick={() => onOpenBody(i)} aria-label={`${readOnly ? 'Open' : 'Edit'} branch ${i + 1}`}>{readOnly ? 'Open' : 'Edit'}</button> : null}
               {readOnly ? null : <button className="ghost" aria-label={`Remove branch ${i + 1}`} onClick={() => onChange(removeBranch(step, i))}>×</button>}
             </div>
           ))}
