@@ -29,11 +29,21 @@ export function setUnread(next: number): void {
   publish(next);
 }
 
+const subscribe = (notify: () => void) => {
+  listeners.add(notify);
+  return () => {
+    listeners.delete(notify);
+  };
+};
+
+/** The last known count, without polling (the menu polls). */
+export function useUnreadSnapshot(): number {
+  return useSyncExternalStore(subscribe, () => count);
+}
+
+/** The count, polled every 30 s while the tab is visible; used once, by the menu. */
 export function useUnreadCount(enabled: boolean): number {
-  const value = useSyncExternalStore((notify) => {
-    listeners.add(notify);
-    return () => listeners.delete(notify);
-  }, () => count);
+  const value = useUnreadSnapshot();
   useEffect(() => {
     if (!enabled) return;
     void refreshUnread();

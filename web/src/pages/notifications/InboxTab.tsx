@@ -1,20 +1,31 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { useAction } from '../../components/useAction';
 import { useApi } from '../../components/useApi';
 import { ErrorBanner, formatTime } from '../../components/ui';
 import { eventLabel, type InboxItem } from '../../notifications/rules';
-import { refreshUnread, setUnread } from '../../notifications/unread';
+import { refreshUnread, setUnread, useUnreadSnapshot } from '../../notifications/unread';
 import { Link } from '../../router';
+
+const LIMIT = 200;
 
 /** The in-app inbox: newest first, unread marked; marking read updates the menu's unread count at once. */
 export function InboxTab() {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const inbox = useApi(async (signal) => {
-    const items = await api.get<InboxItem[]>('/notifications/inbox', { unread: unreadOnly || undefined, limit: 200 }, signal);
-    if (unreadOnly) setUnread(items.length);
+    const items = await api.get<InboxItem[]>('/notifications/inbox', { unread: unreadOnly || undefined, limit: LIMIT }, signal);
+    // A list that holds every unread item is the count: the menu's badge and this list agree.
+    if (unreadOnly || items.length < LIMIT) setUnread(items.filter((i) => !i.read_at).length);
     return items;
   }, [unreadOnly]);
+  // The menu's poll saw a different number: something arrived (or was read elsewhere); show it.
+  const unreadCount = useUnreadSnapshot();
+  const listed = inbox.data?.filter((i) => !i.read_at).length;
+  const { reload } = inbox;
+  useEffect(() => {
+    if (listed !== undefined && listed !== unreadCount) reload();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [unreadCount]);
   const after = () => {
     inbox.reload();
     void refreshUnread();
