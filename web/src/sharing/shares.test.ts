@@ -16,6 +16,7 @@ describe('workflow shares', () => {
     expect(principalLabel(shares[0]!, users)).toBe('ann');
     expect(principalLabel(shares[1]!, users)).toBe('everyone with role viewer');
     expect(principalLabel({ principal_type: 'user', principal_id: 'gone' }, users)).toBe('gone');
+    expect(principalLabel(shares[0]!, [], { id: users[0]!.id, username: 'ann' })).toBe('ann (you)');
   });
 
   it('offers only principals without a share, never administrators', () => {

@@ -23,10 +23,13 @@ export interface ShareUser {
   role: string;
 }
 
-/** The name a share's principal goes by: a user's name when known, a role as `role: editor`. */
-export function principalLabel(share: Pick<Share, 'principal_type' | 'principal_id'>, users: readonly ShareUser[]): string {
+/** The name a share's principal goes by: a user's name when known, a role as `everyone with role editor`. */
+export function principalLabel(share: Pick<Share, 'principal_type' | 'principal_id'>, users: readonly ShareUser[], me?: { id: string; username: string }): string {
   if (share.principal_type === 'role') return `everyone with role ${share.principal_id}`;
-  return users.find((u) => u.id.toLowerCase() === share.principal_id.toLowerCase())?.username ?? share.principal_id;
+  const id = share.principal_id.toLowerCase();
+  // Only administrators may list users; anyone else still recognises a share for themselves.
+  if (me && me.id.toLowerCase() === id) return `${me.username} (you)`;
+  return users.find((u) => u.id.toLowerCase() === id)?.username ?? share.principal_id;
 }
 
 /** `DELETE /workflows/{id}/shares/{type}/{principal}`. */

@@ -13,7 +13,9 @@ import { WorkflowTabs } from './WorkflowTabs';
  * edit). Everyone who can read the workflow sees the list; changing it is an administrator's (users:manage).
  */
 export function SharingPage({ workflowId }: { workflowId: string }) {
-  const { can } = useSession();
+  const session = useSession();
+  const { can } = session;
+  const me = session.state.status === 'signed-in' ? session.state.me : undefined;
   const manage = can('users:manage');
   const shares = useApi((signal) => api.get<{ workflow_id: string; items: Share[] }>(sharePath(workflowId), undefined, signal), [workflowId]);
   // Only administrators may list users; others see user ids.
@@ -31,7 +33,7 @@ export function SharingPage({ workflowId }: { workflowId: string }) {
         <thead><tr><th>Who</th><th>Level</th><th>Grants</th><th>Since</th><th /></tr></thead>
         <tbody>
           {items.map((s) => {
-            const label = principalLabel(s, users.data ?? []);
+            const label = principalLabel(s, users.data ?? [], me);
             return (
               <tr key={`${s.principal_type}:${s.principal_id}`} data-testid={`share-${s.principal_type}-${s.principal_id}`}>
                 <td><span className="badge">{s.principal_type}</span> {label}</td>
