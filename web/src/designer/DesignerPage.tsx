@@ -10,7 +10,7 @@ import type { Position, StepDefinition, WorkflowDefinition } from '../workflow/d
 import { amend, push, redo, startHistory, undo, type History } from '../workflow/history';
 import { addStep, autoLayout, connect, disconnect, moveSteps, newWorkflow, removeSteps, replaceStep, type PaletteItem } from '../workflow/operations';
 import type { TextFormat } from '../workflow/text';
-import { editInScope, openBody, scopeKey, scopeOwner, scopeSteps, TOP_LEVEL, validScope, type Scope } from '../workflow/scope';
+import { editInScope, locatePath, openBody, scopeKey, scopeOwner, scopeSteps, TOP_LEVEL, validScope, type Scope } from '../workflow/scope';
 import { errorsByStep, stepJsonPath } from '../workflow/validation';
 import { ScopeBar } from './ScopeBar';
 import { Canvas } from './Canvas';
@@ -107,6 +107,13 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
     setScope(next);
     setSelected(null);
   }, []);
+  /** Shows the step an error names, opening the loop body or branch it sits in. */
+  const showProblem = useCallback((path: string) => {
+    const at = definition ? locatePath(definition, path) : null;
+    setScope(at?.scope ?? TOP_LEVEL);
+    setSelected(at?.step ?? null);
+    setView('canvas');
+  }, [definition]);
   const dirty = definition !== null && definition !== saved.definition;
 
   const save = useCallback(async () => {
@@ -200,9 +207,11 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
         {saved.version !== null ? <span className="muted small">v{saved.version}</span> : <StatusBadge status="new" />}
         {readOnly ? <span className="badge" data-testid="read-only">read only</span> : null}
         <span className="spacer" />
-        <span className={problemCount > 0 ? 'validity invalid' : 'validity'} data-testid="validity">
-          {validation === null ? '' : problemCount === 0 ? '✓ valid' : `${problemCount} problem${problemCount === 1 ? '' : 's'}`}
-        </span>
+        {problemCount > 0 ? (
+          <button className="link validity invalid" data-testid="validity" title="Show the first problem" onClick={() => showProblem(validation!.errors[0]!.path)}>
+            {`${problemCount} problem${problemCount === 1 ? '' : 's'}`}
+          </button>
+        ) : <span className="validity" data-testid="validity">{validation === null ? '' : '✓ valid'}</span>}
         <div className="segmented" role="tablist" aria-label="View">
           {(['canvas', 'yaml', 'json'] as const).map((v) => (
             <button key={v} role="tab" aria-selected={view === v} className={view === v ? 'active' : ''} onClick={() => setView(v)}>{v === 'canvas' ? 'Canvas' : v.toUpperCase()}</button>
@@ -275,6 +284,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
                 else enter(ownerScope);
               }}
               onOpenBody={view === 'canvas' ? (branch) => enter(openBody(formScope, formStep, branch)) : undefined}
+              onShowProblem={showProblem}
             />
           ) : (
             <WorkflowForm definition={definition} errors={errors?.workflow ?? []} readOnly={readOnly} onChange={(d) => change(d, 'workflow')} />

@@ -23,6 +23,8 @@ interface StepFormProps {
   stepPath?: string | undefined;
   /** Opens the loop body (no branch) or a parallel branch on the canvas; absent where the canvas is not shown. */
   onOpenBody?: ((branch?: number) => void) | undefined;
+  /** Shows the nested step a problem of this container's body belongs to. */
+  onShowProblem?: ((path: string) => void) | undefined;
 }
 
 /** A JSON value edited as text; committed when it parses. */
@@ -100,7 +102,7 @@ function SchemaField({ name, property, required, value, onChange, error, context
   );
 }
 
-export function StepForm({ step, definition, plugins, errors, context, readOnly, onChange, onDelete, stepPath, onOpenBody }: StepFormProps) {
+export function StepForm({ step, definition, plugins, errors, context, readOnly, onChange, onDelete, stepPath, onOpenBody, onShowProblem }: StepFormProps) {
   const [id, setId] = useState(step.id);
   const [idError, setIdError] = useState<string | null>(null);
   useEffect(() => {
@@ -140,7 +142,15 @@ export function StepForm({ step, definition, plugins, errors, context, readOnly,
     <div className="inspector-form" data-testid="step-form">
       <div className="inspector-title"><h3>{step.type} step</h3>{readOnly ? null : <button className="ghost danger" onClick={onDelete}>Delete</button>}</div>
       {errors.length > 0 ? (
-        <ul className="problems" data-testid="step-problems">{errors.map((e) => <li key={e.path + e.message}><code>{pathWithinStep(e.path, stepPath) || 'step'}</code> {e.message}</li>)}</ul>
+        <ul className="problems" data-testid="step-problems">{errors.map((e) => {
+          const within = pathWithinStep(e.path, stepPath);
+          // A problem of a step inside this loop or parallel step: a link opens its body at that step.
+          const nested = onShowProblem && /^config\.(steps|branches\[\d+\]\.steps)\[\d+\]/.test(within);
+          return (
+            <li key={e.path + e.message}><code>{within || 'step'}</code> {e.message}
+              {nested ? <> <button className="link" onClick={() => onShowProblem(e.path)}>Show</button></> : null}</li>
+          );
+        })}</ul>
       ) : null}
       <Field label="Id" error={idError ?? errorAt('id')}>
         <input aria-label="Step id" value={id} readOnly={readOnly} onChange={(e) => setId(e.target.value)} onBlur={commitId} onKeyDown={(e) => e.key === 'Enter' && commitId()} />

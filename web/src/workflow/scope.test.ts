@@ -4,7 +4,7 @@ import { everyStepType } from './fixtures';
 import { fromCanvas, toCanvas } from './graph';
 import { addStep, autoLayout, connect, moveSteps, pluginPaletteItem, removeSteps, STEP_PALETTE } from './operations';
 import {
-  addBranch, describeScope, editInScope, openBody, removeBranch, renameBranch, scopeJsonPath, scopeKey, scopeOwner, scopeSteps, validScope,
+  addBranch, describeScope, editInScope, locatePath, openBody, removeBranch, renameBranch, scopeJsonPath, scopeKey, scopeOwner, scopeSteps, validScope,
   withScopeSteps, type Scope,
 } from './scope';
 import { errorsByStep, pathWithinStep, stepJsonPath } from './validation';
@@ -211,5 +211,21 @@ describe('validation errors in a nested body', () => {
     expect(pathWithinStep(errors[1]!.path, path)).toBe('config.plugin');
     expect(pathWithinStep('$.steps[1].config.steps[0]', stepJsonPath(nested, loopBody, 'fetch'))).toBe('');
     expect(stepJsonPath(nested, loopBody, 'ghost')).toBeUndefined();
+  });
+});
+
+describe('finding the step an error names', () => {
+  it('walks loop bodies and parallel branches down to the deepest step', () => {
+    expect(locatePath(nested, '$.steps[0].config.plugin')).toEqual({ scope: [], step: 'start' });
+    expect(locatePath(nested, '$.steps[1].config.items')).toEqual({ scope: [], step: 'each' });
+    expect(locatePath(nested, '$.steps[1].config.steps[0].config.inputs.url')).toEqual({ scope: loopBody, step: 'fetch' });
+    expect(locatePath(nested, '$.steps[1].config.steps[2].config.branches[1].steps[1].config.plugin')).toEqual({ scope: branchB, step: 'b_log' });
+  });
+
+  it('stops at the container when the path names its body itself or a step that is not there', () => {
+    expect(locatePath(nested, '$.steps[1].config.steps[2].config.branches[1].steps')).toEqual({ scope: loopBody, step: 'fan' });
+    expect(locatePath(nested, '$.steps[1].config.steps[9].id')).toEqual({ scope: [], step: 'each' });
+    expect(locatePath(nested, '$.name')).toBeNull();
+    expect(locatePath(nested, '$.steps[7].id')).toBeNull();
   });
 });

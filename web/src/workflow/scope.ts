@@ -153,3 +153,33 @@ export function removeBranch(step: StepDefinition, branch: number): StepDefiniti
 export function renameBranch(step: StepDefinition, branch: number, name: string): StepDefinition {
   return { ...step, config: { ...step.config, branches: branchesOf(step).map((b, i) => (i === branch ? { ...b, name } : b)) } };
 }
+
+const TOP_STEP = /^\$\.steps\[(\d+)\]/;
+const LOOP_STEP = /^\.config\.steps\[(\d+)\]/;
+const BRANCH_STEP = /^\.config\.branches\[(\d+)\]\.steps\[(\d+)\]/;
+
+/**
+ * The deepest step a validation error's JSON path points into, and the scope it sits in:
+ * `$.steps[1].config.steps[0].config.x` → `{ scope: [{ step: 'each' }], step: 'fetch' }`. Null for paths outside
+ * any step (the workflow's own fields) or naming steps that are not there.
+ */
+export function locatePath(definition: WorkflowDefinition, path: string): { scope: Scope; step: string } | null {
+  const top = TOP_STEP.exec(path);
+  const first = top ? definition.steps[Number(top[1])] : undefined;
+  if (!top || !first) return null;
+  let step: StepDefinition = first;
+  let rest = path.slice(top[0].length);
+  const scope: ScopeFrame[] = [];
+  for (;;) {
+    const loop: RegExpExecArray | null = step.type === 'loop' ? LOOP_STEP.exec(rest) : null;
+    const branch: RegExpExecArray | null = step.type === 'parallel' ? BRANCH_STEP.exec(rest) : null;
+    const matched = loop ?? branch;
+    if (!matched) return { scope, step: step.id };
+    const frame: ScopeFrame = branch ? { step: step.id, branch: Number(branch[1]) } : { step: step.id };
+    const inner: StepDefinition | undefined = bodyOf(step, frame.branch)?.[Number(branch ? branch[2] : matched[1])];
+    if (!inner) return { scope, step: step.id };
+    scope.push(frame);
+    rest = rest.slice(matched[0].length);
+    step = inner;
+  }
+}
