@@ -9,6 +9,11 @@ import { DashboardPage } from './pages/DashboardPage';
 import { QueuesPage } from './pages/QueuesPage';
 import { AdminPage } from './pages/AdminPage';
 import { SchedulesPage } from './pages/SchedulesPage';
+import { NotificationsPage } from './pages/NotificationsPage';
+import { TriggersPage } from './workflowPages/TriggersPage';
+import { SharingPage } from './workflowPages/SharingPage';
+import { unreadBadge } from './notifications/rules';
+import { useUnreadCount } from './notifications/unread';
 
 // The designer and run view bring the canvas and Monaco: loaded on first use so sign-in and lists stay light.
 const DesignerPage = lazy(() => import('./designer/DesignerPage'));
@@ -23,6 +28,9 @@ const ROUTES: Route[] = [
   { pattern: '/', render: () => <DashboardPage /> },
   { pattern: '/workflows', render: () => <WorkflowsPage /> },
   { pattern: '/workflows/:id', render: (p) => <DesignerPage key={p.id} workflowId={p.id!} /> },
+  { pattern: '/workflows/:id/triggers', render: (p) => <TriggersPage key={p.id} workflowId={p.id!} /> },
+  { pattern: '/workflows/:id/sharing', render: (p) => <SharingPage key={p.id} workflowId={p.id!} /> },
+  { pattern: '/notifications', render: () => <NotificationsPage /> },
   { pattern: '/executions', render: () => <ExecutionsPage /> },
   { pattern: '/executions/:id', render: (p) => <RunPage key={p.id} executionId={p.id!} /> },
   { pattern: '/marketplace', render: () => <MarketplacePage /> },
@@ -39,6 +47,7 @@ const NAV = [
   { to: '/queues', label: 'Queues', permission: 'queues:read' },
   { to: '/schedules', label: 'Schedules', permission: 'schedules:read' },
   { to: '/marketplace', label: 'Marketplace', permission: 'plugins:read' },
+  { to: '/notifications', label: 'Notifications', permission: 'executions:read' },
   { to: '/admin', label: 'Admin', permission: 'workflows:read' },
 ];
 
@@ -46,6 +55,7 @@ export function App() {
   const session = useSession();
   const { path } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
+  const unread = useUnreadCount(session.state.status === 'signed-in' && session.can('executions:read'));
 
   if (session.state.status === 'loading') return <div className="splash">Loading…</div>;
   if (session.state.status === 'signed-out') {
@@ -68,14 +78,19 @@ export function App() {
   return (
     <div className={menuOpen ? 'shell menu-open' : 'shell'}>
       <header className="topbar">
-        <button className="ghost menu-button" aria-label="Menu" onClick={() => setMenuOpen((o) => !o)}>☰</button>
+        <button className="ghost menu-button" aria-label="Menu" onClick={() => setMenuOpen((o) => !o)}>☰{unread > 0 ? <span className="menu-dot" aria-hidden /> : null}</button>
         <Link to="/" className="brand"><img src="/icon.svg" alt="" width={24} height={24} /> OpenClaw</Link>
         <span className="spacer" />
         <span className="who" data-testid="who">{me.username} <span className="muted">({me.role})</span></span>
         {authEnabled ? <button className="ghost" onClick={() => void session.signOut()}>Sign out</button> : null}
       </header>
       <nav className="sidebar" onClick={() => setMenuOpen(false)}>
-        {NAV.filter((n) => session.can(n.permission)).map((n) => <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : undefined}>{n.label}</Link>)}
+        {NAV.filter((n) => session.can(n.permission)).map((n) => (
+          <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : undefined}>
+            {n.label}
+            {n.to === '/notifications' && unread > 0 ? <span className="nav-count" data-testid="unread-count" aria-label={`${unread} unread`}>{unreadBadge(unread)}</span> : null}
+          </Link>
+        ))}
       </nav>
       <main className="content">
         <Suspense fallback={<div className="page">Loading…</div>}>{content}</Suspense>

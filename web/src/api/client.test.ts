@@ -50,6 +50,17 @@ describe('ApiClient', () => {
     expect((error as ApiError).message).toBe('The request is invalid — limit: Must be between 1 and 500.');
   });
 
+  it('finds a body field named with or without the JSON path root', () => {
+    const error = new ApiError(400, { title: 'Invalid', errors: { '$.target.url': ['Must be an absolute http or https URL.'], mode: ['Must be async or sync.'] } }, 'x');
+    expect(error.fieldError('target.url')).toBe('Must be an absolute http or https URL.');
+    expect(error.fieldError('$.target.url')).toBe('Must be an absolute http or https URL.');
+    expect(error.fieldError('mode')).toBe('Must be async or sync.');
+    expect(error.fieldError('$.mode')).toBeUndefined();
+    expect(error.fieldError('name')).toBeUndefined();
+    expect(error.namesFieldOutside(['target.url', 'mode'])).toBe(false);
+    expect(error.namesFieldOutside(['target.url'])).toBe(true);
+  });
+
   it('builds query strings without empty values', () => {
     expect(buildUrl('/api/v2', '/executions', { status: 'failed', workflow_id: '', cursor: null, limit: 20 })).toBe('/api/v2/executions?status=failed&limit=20');
   });

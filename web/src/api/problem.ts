@@ -25,9 +25,19 @@ export class ApiError extends Error {
     return Object.entries(errors).flatMap(([field, messages]) => messages.map((message) => ({ field, message })));
   }
 
-  /** The message for one field, e.g. `username` or `$.steps[0].config`, or undefined. */
+  /**
+   * The message for one field, e.g. `username` or `$.steps[0].config`, or undefined. Body fields are named either
+   * way by the server (`name` or `$.name`); asking for `name` finds both.
+   */
   fieldError(field: string): string | undefined {
-    return this.problem?.errors?.[field]?.join(' ');
+    const errors = this.problem?.errors;
+    return (errors?.[field] ?? (field.startsWith('$') ? undefined : errors?.[`$.${field}`]))?.join(' ');
+  }
+
+  /** Whether the problem names a field outside `fields` (as `x` or `$.x`), which a form showing only those would lose. */
+  namesFieldOutside(fields: readonly string[]): boolean {
+    const shown = new Set(fields);
+    return this.fieldErrors.some((e) => !shown.has(e.field.replace(/^\$\./, '')));
   }
 
   static describe(problem: ProblemDetails | null, fallback: string): string {

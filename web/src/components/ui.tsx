@@ -71,8 +71,12 @@ export function fieldErrorOf(error: unknown, field: string): string | undefined 
   return error instanceof ApiError ? error.fieldError(field) : undefined;
 }
 
-/** A form's error that no field shows: the banner, unless the problem named fields (shown next to them). */
-export function FormError({ error }: { error: unknown }) {
-  if (!error || (error instanceof ApiError && error.fieldErrors.length > 0)) return null;
+/**
+ * A form's error that no field shows: the banner, unless the problem named fields (shown next to them). With
+ * `fields` (the fields the form shows), a problem naming any other field still gets the banner, so nothing is lost.
+ */
+export function FormError({ error, fields }: { error: unknown; fields?: readonly string[] }) {
+  if (!error) return null;
+  if (error instanceof ApiError && error.fieldErrors.length > 0 && (!fields || !error.namesFieldOutside(fields))) return null;
   return <ErrorBanner error={error} />;
 }

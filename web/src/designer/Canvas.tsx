@@ -7,13 +7,16 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import type { ValidationError } from '../api/types';
 import type { Position, StepDefinition, WorkflowDefinition } from '../workflow/definition';
 import { toCanvas, type CanvasEdge } from '../workflow/graph';
+import { TOP_LEVEL, type Scope } from '../workflow/scope';
 import type { PaletteItem } from '../workflow/operations';
-import { nodeTypes, type StepFlowNode, type StepNodeData } from './StepNode';
+import { nodeTypes, OpenBodyContext, type StepFlowNode, type StepNodeData } from './StepNode';
 
 export const PALETTE_MIME = 'application/x-openclaw-step';
 
 export interface CanvasProps {
   definition: WorkflowDefinition;
+  /** The step list shown: the top level, or a loop body / parallel branch (see scope.ts). */
+  scope?: Scope;
   errors?: ReadonlyMap<string, ValidationError[]>;
   statuses?: ReadonlyMap<string, string>;
   readOnly: boolean;
@@ -24,6 +27,8 @@ export interface CanvasProps {
   /** Deleted steps and edges, as one change (edges attached to a deleted step go with it). */
   onDelete?(ids: Set<string>, edges: CanvasEdge[]): void;
   onDrop?(item: PaletteItem, position: Position): void;
+  /** Opens a loop's body or a parallel step's branch on the canvas (double-click, or the node's Open button). */
+  onOpenBody?(step: StepDefinition, branch?: number): void;
 }
 
 const EDGE_STYLE: Record<string, { stroke: string; strokeDasharray?: string }> = {
@@ -44,12 +49,13 @@ function toFlowEdge(edge: CanvasEdge): Edge {
 
 function CanvasInner(props: CanvasProps) {
   const { definition, errors, statuses, readOnly, selected } = props;
+  const scope = props.scope ?? TOP_LEVEL;
   const flow = useReactFlow();
   // Node objects are reused while their step, errors, status and position are the same objects, so React Flow and
   // the memoised StepNode skip unchanged steps: editing one step of 200 re-renders one node.
   const cache = useRef(new Map<string, { step: StepDefinition; errors: ValidationError[] | undefined; status: string | undefined; selected: boolean; node: StepFlowNode }>());
   const derived = useMemo(() => {
-    const { nodes, edges } = toCanvas(definition);
+    const { nodes, edges } = toCanvas(definition, scope);
     const next = new Map<string, { step: StepDefinition; errors: ValidationError[] | undefined; status: string | undefined; selected: boolean; node: StepFlowNode }>();
     const flowNodes = nodes.map((n) => {
       const step = n.data.step;
@@ -68,13 +74,13 @@ function CanvasInner(props: CanvasProps) {
     });
     cache.current = next;
     return { nodes: flowNodes, edges: edges.map(toFlowEdge) };
-  }, [definition, errors, statuses, selected, readOnly]);
+  }, [definition, scope, errors, statuses, selected, readOnly]);
 
   // While dragging, positions live here (fast, no history entry per pixel); the drop commits them to the definition.
   const [nodes, setNodes] = useState<StepFlowNode[]>(derived.nodes);
   // Fit the view to what was there when the canvas opened; an empty canvas keeps its origin, or the first drop
   // would zoom onto the new node and move everything the user aims at next.
-  const [fitOnOpen] = useState(() => definition.steps.length > 0);
+  const [fitOnOpen] = useState(() => derived.nodes.length > 0);
   useEffect(() => setNodes((current) => {
     // Keep what React Flow measured of unchanged nodes, so a change to one step does not re-measure all of them.
     const byId = new Map(current.map((n) => [n.id, n]));
@@ -138,6 +144,10 @@ function CanvasInner(props: CanvasProps) {
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         onNodeClick={(_, node) => props.onSelect(node.id)}
+        onNodeDoubleClick={(_, node) => {
+          const step = node.data.step;
+          if (props.onOpenBody && (step.type === 'loop' || step.type === 'parallel')) props.onOpenBody(step);
+        }}
         onDelete={({ nodes: gone, edges: cut }) => {
           const ids = new Set(gone.map((n) => n.id));
           const edges = cut.map((e) => e.data?.edge as CanvasEdge | undefined).filter((e): e is CanvasEdge => !!e && !ids.has(e.source) && !ids.has(e.target));
@@ -149,7 +159,7 @@ function CanvasInner(props: CanvasProps) {
         edgesFocusable={!readOnly}
         elementsSelectable
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-        onlyRenderVisibleElements={definition.steps.length > 60}
+        onlyRenderVisibleElements={nodes.length > 60}
         fitView={fitOnOpen}
         fitViewOptions={{ maxZoom: 1.2 }}
         minZoom={0.1}
@@ -157,16 +167,22 @@ function CanvasInner(props: CanvasProps) {
       >
         <Background gap={16} />
         <Controls showInteractive={false} />
-        {definition.steps.length > 12 ? <MiniMap pannable zoomable /> : null}
+        {nodes.length > 12 ? <MiniMap pannable zoomable /> : null}
       </ReactFlow>
     </div>
   );
 }
 
 export function Canvas(props: CanvasProps) {
+  // The node's Open button reads the callback from context (kept stable), so memoised nodes need no new data for it.
+  const openRef = useRef(props.onOpenBody);
+  openRef.current = props.onOpenBody;
+  const open = useMemo(() => (props.onOpenBody ? (step: StepDefinition, branch?: number) => openRef.current?.(step, branch) : null), [!!props.onOpenBody]);
   return (
     <ReactFlowProvider>
-      <CanvasInner {...props} />
+      <OpenBodyContext.Provider value={open}>
+        <CanvasInner {...props} />
+      </OpenBodyContext.Provider>
     </ReactFlowProvider>
   );
 }

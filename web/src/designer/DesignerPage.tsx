@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { api } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { Plugin, ValidationResult, WorkflowRecord } from '../api/types';
-import { useSession } from '../auth/session';
+import { useWorkflowAccess } from '../sharing/useWorkflowAccess';
 import { ErrorBanner, StatusBadge } from '../components/ui';
 import { Link, navigate, useLocation } from '../router';
 import { StartRunDialog } from '../run/StartRunDialog';
@@ -10,7 +10,9 @@ import type { Position, StepDefinition, WorkflowDefinition } from '../workflow/d
 import { amend, push, redo, startHistory, undo, type History } from '../workflow/history';
 import { addStep, autoLayout, connect, disconnect, moveSteps, newWorkflow, removeSteps, replaceStep, type PaletteItem } from '../workflow/operations';
 import type { TextFormat } from '../workflow/text';
-import { errorsByStep } from '../workflow/validation';
+import { editInScope, locatePath, openBody, scopeKey, scopeOwner, scopeSteps, TOP_LEVEL, validScope, type Scope } from '../workflow/scope';
+import { errorsByStep, stepJsonPath } from '../workflow/validation';
+import { ScopeBar } from './ScopeBar';
 import { Canvas } from './Canvas';
 import type { ExpressionContext } from './expressionLanguage';
 import { StepForm, WorkflowForm } from './Inspector';
@@ -42,7 +44,8 @@ const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('.monaco-editor'));
 
 export default function DesignerPage({ workflowId }: { workflowId: string }) {
-  const { can } = useSession();
+  // Role permissions plus this workflow's shares (a viewer with an edit share may edit it).
+  const can = useWorkflowAccess(workflowId);
   const { search } = useLocation();
   const readOnly = !can('workflows:write');
   const [editor, dispatch] = useReducer(reducer, null);
@@ -52,6 +55,7 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
   const [loadError, setLoadError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [requestedScope, setScope] = useState<Scope>(TOP_LEVEL);
   const [view, setView] = useState<'canvas' | TextFormat>('canvas');
   const [validation, setValidation] = useState<ValidationResult | null>(null);
   const [saving, setSaving] = useState(false);
@@ -96,7 +100,20 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
   }, [definition]);
 
   const change = useCallback((next: WorkflowDefinition, burst?: string) => dispatch(burst === undefined ? { type: 'change', definition: next } : { type: 'change', definition: next, burst }), []);
-  const errors = useMemo(() => (definition && validation ? errorsByStep(definition, validation.errors) : null), [definition, validation]);
+  // The scope asked for may have gone (an undo removed its loop); the longest part that still exists is shown.
+  const scope = useMemo(() => (definition ? validScope(definition, requestedScope) : TOP_LEVEL), [definition, requestedScope]);
+  const errors = useMemo(() => (definition && validation ? errorsByStep(definition, validation.errors, scope) : null), [definition, validation, scope]);
+  const enter = useCallback((next: Scope) => {
+    setScope(next);
+    setSelected(null);
+  }, []);
+  /** Shows the step an error names, opening the loop body or branch it sits in. */
+  const showProblem = useCallback((path: string) => {
+    const at = definition ? locatePath(definition, path) : null;
+    setScope(at?.scope ?? TOP_LEVEL);
+    setSelected(at?.step ?? null);
+    setView('canvas');
+  }, [definition]);
   const dirty = definition !== null && definition !== saved.definition;
 
   const save = useCallback(async () => {
@@ -143,14 +160,16 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
         event.preventDefault();
         dispatch({ type: 'redo' });
       } else if (!mod && event.key.toLowerCase() === 'l' && definition && !readOnly) {
-        change(autoLayout(definition));
+        change(editInScope(definition, scope, autoLayout));
       } else if (event.key === 'Escape') {
-        setSelected(null);
+        // Esc deselects; with nothing selected inside a body it goes up one level.
+        if (selected === null && scope.length > 0) enter(scope.slice(0, -1));
+        else setSelected(null);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [save, definition, readOnly, change]);
+  }, [save, definition, readOnly, change, scope, selected, enter]);
 
   // Leaving with unsaved changes asks first.
   useEffect(() => {
@@ -164,11 +183,18 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
   if (loadError) return <div className="page"><ErrorBanner error={loadError} /><Link to="/workflows">Back to workflows</Link></div>;
   if (!definition || !context) return <div className="page">Loading…</div>;
 
-  const selectedStep = selected ? definition.steps.find((s) => s.id === selected) : undefined;
+  const steps = scopeSteps(definition, scope) ?? [];
+  const inScope = (edit: (d: WorkflowDefinition) => WorkflowDefinition) => editInScope(definition, scope, edit);
+  const selectedStep = selected ? steps.find((s) => s.id === selected) : undefined;
+  // Inside a body with nothing selected, the inspector shows the loop or parallel step that holds it.
+  const owner = scopeOwner(definition, scope);
+  const ownerScope = scope.slice(0, -1);
+  const formStep = selectedStep ?? owner;
+  const formScope = selectedStep ? scope : ownerScope;
   const problemCount = validation?.errors.length ?? 0;
   const onAdd = (item: PaletteItem, position?: Position) => {
-    const at = position ?? { x: centre.current.x + definition.steps.length * 24, y: centre.current.y + definition.steps.length * 24 };
-    const { definition: next, id } = addStep(definition, item, at);
+    const at = position ?? { x: centre.current.x + steps.length * 24, y: centre.current.y + steps.length * 24 };
+    const { definition: next, id } = addStep(definition, item, at, scope);
     change(next);
     setSelected(id);
   };
@@ -181,9 +207,11 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
         {saved.version !== null ? <span className="muted small">v{saved.version}</span> : <StatusBadge status="new" />}
         {readOnly ? <span className="badge" data-testid="read-only">read only</span> : null}
         <span className="spacer" />
-        <span className={problemCount > 0 ? 'validity invalid' : 'validity'} data-testid="validity">
-          {validation === null ? '' : problemCount === 0 ? '✓ valid' : `${problemCount} problem${problemCount === 1 ? '' : 's'}`}
-        </span>
+        {problemCount > 0 ? (
+          <button className="link validity invalid" data-testid="validity" title="Show the first problem" onClick={() => showProblem(validation!.errors[0]!.path)}>
+            {`${problemCount} problem${problemCount === 1 ? '' : 's'}`}
+          </button>
+        ) : <span className="validity" data-testid="validity">{validation === null ? '' : '✓ valid'}</span>}
         <div className="segmented" role="tablist" aria-label="View">
           {(['canvas', 'yaml', 'json'] as const).map((v) => (
             <button key={v} role="tab" aria-selected={view === v} className={view === v ? 'active' : ''} onClick={() => setView(v)}>{v === 'canvas' ? 'Canvas' : v.toUpperCase()}</button>
@@ -193,29 +221,37 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
           <>
             <button onClick={() => dispatch({ type: 'undo' })} disabled={!history?.past.length} title="Undo (Ctrl+Z)" aria-label="Undo">↶</button>
             <button onClick={() => dispatch({ type: 'redo' })} disabled={!history?.future.length} title="Redo (Ctrl+Shift+Z)" aria-label="Redo">↷</button>
-            <button onClick={() => change(autoLayout(definition))} title="Auto-layout (L)">Layout</button>
+            <button onClick={() => change(inScope(autoLayout))} title="Auto-layout (L)">Layout</button>
             <button className="primary" onClick={() => void save()} disabled={saving || (!dirty && !isNew)} title="Save (Ctrl+S)">{saving ? 'Saving…' : dirty || isNew ? 'Save' : 'Saved'}</button>
           </>
         )}
         {can('executions:run') && !isNew ? <button onClick={() => void run()} data-testid="run-button">Run</button> : null}
         {!isNew ? <button onClick={() => setShowVersions(true)}>Versions</button> : null}
         {!isNew ? <Link to={`/executions?workflow_id=${encodeURIComponent(workflowId)}`}>Runs</Link> : null}
+        {!isNew ? <Link to={`/workflows/${encodeURIComponent(workflowId)}/triggers`} data-testid="triggers-link">Triggers</Link> : null}
+        {!isNew ? <Link to={`/workflows/${encodeURIComponent(workflowId)}/sharing`} data-testid="sharing-link">Sharing</Link> : null}
       </div>
       <ErrorBanner error={actionError} onDismiss={() => setActionError(null)} />
       <div className="designer-body">
         {readOnly || view !== 'canvas' ? null : <Palette plugins={plugins} onAdd={(item) => onAdd(item)} />}
         <div className="designer-main">
+          {view === 'canvas' && scope.length > 0 ? (
+            <ScopeBar definition={definition} scope={scope} readOnly={readOnly} errors={validation?.errors ?? []} onScope={enter} onChange={(d) => change(d)} />
+          ) : null}
           {view === 'canvas' ? (
             <Canvas
+              key={scopeKey(scope)}
               definition={definition}
+              scope={scope}
               errors={errors?.steps}
               readOnly={readOnly}
               selected={selected}
               onSelect={setSelected}
-              onMove={(positions) => change(moveSteps(definition, positions))}
-              onConnect={(source, handle, target) => change(connect(definition, source, handle, target))}
+              onMove={(positions) => change(inScope((d) => moveSteps(d, positions)))}
+              onConnect={(source, handle, target) => change(inScope((d) => connect(d, source, handle, target)))}
+              onOpenBody={(step, branch) => enter(openBody(scope, step, branch))}
               onDelete={(ids, edges) => {
-                change(edges.reduce((d, e) => disconnect(d, e.source, e.sourceHandle, e.target), removeSteps(definition, ids)));
+                change(inScope((d) => edges.reduce((x, e) => disconnect(x, e.source, e.sourceHandle, e.target), removeSteps(d, ids))));
                 if (selected && ids.has(selected)) setSelected(null);
               }}
               onDrop={(item, position) => onAdd(item, position)}
@@ -225,23 +261,30 @@ export default function DesignerPage({ workflowId }: { workflowId: string }) {
           )}
         </div>
         <aside className="inspector">
-          {selectedStep ? (
+          {formStep ? (
             <StepForm
-              key={selectedStep.id}
-              step={selectedStep}
+              key={formStep.id}
+              step={formStep}
               definition={definition}
               plugins={plugins}
-              errors={errors?.steps.get(selectedStep.id) ?? []}
+              errors={selectedStep ? errors?.steps.get(formStep.id) ?? [] : errorsByStep(definition, validation?.errors ?? [], ownerScope).steps.get(formStep.id) ?? []}
+              stepPath={stepJsonPath(definition, formScope, formStep.id)}
               context={context}
               readOnly={readOnly}
               onChange={(step: StepDefinition) => {
-                change(replaceStep(definition, selectedStep.id, step), `step:${step.id}`);
-                if (step.id !== selectedStep.id) setSelected(step.id);
+                change(editInScope(definition, formScope, (d) => replaceStep(d, formStep.id, step)), `step:${step.id}`);
+                if (!selectedStep) {
+                  // Renaming the open container moves the scope with it.
+                  if (step.id !== formStep.id) enter([...ownerScope, { ...scope.at(-1)!, step: step.id }]);
+                } else if (step.id !== selectedStep.id) setSelected(step.id);
               }}
               onDelete={() => {
-                change(removeSteps(definition, new Set([selectedStep.id])));
-                setSelected(null);
+                change(editInScope(definition, formScope, (d) => removeSteps(d, new Set([formStep.id]))));
+                if (selectedStep) setSelected(null);
+                else enter(ownerScope);
               }}
+              onOpenBody={view === 'canvas' ? (branch) => enter(openBody(formScope, formStep, branch)) : undefined}
+              onShowProblem={showProblem}
             />
           ) : (
             <WorkflowForm definition={definition} errors={errors?.workflow ?? []} readOnly={readOnly} onChange={(d) => change(d, 'workflow')} />

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { JsonSchemaProperty, Plugin, ValidationError } from '../api/types';
 import { Field } from '../components/ui';
 import { allStepIds, conditionCases, type InputDefinition, type StepDefinition, type WorkflowDefinition } from '../workflow/definition';
+import { addBranch, bodyOf, branchesOf, removeBranch, renameBranch } from '../workflow/scope';
 import { pathWithinStep } from '../workflow/validation';
 import { ExpressionInput } from './ExpressionInput';
 import type { ExpressionContext } from './expressionLanguage';
@@ -18,6 +19,12 @@ interface StepFormProps {
   readOnly: boolean;
   onChange(step: StepDefinition): void;
   onDelete(): void;
+  /** The step's JSON path (`$.steps[1].config.steps[0]` when nested), to match errors to fields. */
+  stepPath?: string | undefined;
+  /** Opens the loop body (no branch) or a parallel branch on the canvas; absent where the canvas is not shown. */
+  onOpenBody?: ((branch?: number) => void) | undefined;
+  /** Shows the nested step a problem of this container's body belongs to. */
+  onShowProblem?: ((path: string) => void) | undefined;
 }
 
 /** A JSON value edited as text; committed when it parses. */
@@ -95,7 +102,7 @@ function SchemaField({ name, property, required, value, onChange, error, context
   );
 }
 
-export function StepForm({ step, definition, plugins, errors, context, readOnly, onChange, onDelete }: StepFormProps) {
+export function StepForm({ step, definition, plugins, errors, context, readOnly, onChange, onDelete, stepPath, onOpenBody, onShowProblem }: StepFormProps) {
   const [id, setId] = useState(step.id);
   const [idError, setIdError] = useState<string | null>(null);
   useEffect(() => {
@@ -110,7 +117,7 @@ export function StepForm({ step, definition, plugins, errors, context, readOnly,
     else next[key] = value;
     onChange({ ...step, config: next });
   };
-  const errorAt = (path: string) => errors.filter((e) => pathWithinStep(e.path) === path).map((e) => e.message).join(' ') || undefined;
+  const errorAt = (path: string) => errors.filter((e) => pathWithinStep(e.path, stepPath) === path).map((e) => e.message).join(' ') || undefined;
   const commitId = () => {
     if (id === step.id) return;
     if (!ID_RULE.test(id)) return setIdError('Lower-case letters, digits, - and _.');
@@ -135,7 +142,15 @@ export function StepForm({ step, definition, plugins, errors, context, readOnly,
     <div className="inspector-form" data-testid="step-form">
       <div className="inspector-title"><h3>{step.type} step</h3>{readOnly ? null : <button className="ghost danger" onClick={onDelete}>Delete</button>}</div>
       {errors.length > 0 ? (
-        <ul className="problems" data-testid="step-problems">{errors.map((e) => <li key={e.path + e.message}><code>{pathWithinStep(e.path) || 'step'}</code> {e.message}</li>)}</ul>
+        <ul className="problems" data-testid="step-problems">{errors.map((e) => {
+          const within = pathWithinStep(e.path, stepPath);
+          // A problem of a step inside this loop or parallel step: a link opens its body at that step.
+          const nested = onShowProblem && /^config\.(steps|branches\[\d+\]\.steps)\[\d+\]/.test(within);
+          return (
+            <li key={e.path + e.message}><code>{within || 'step'}</code> {e.message}
+              {nested ? <> <button className="link" onClick={() => onShowProblem(e.path)}>Show</button></> : null}</li>
+          );
+        })}</ul>
       ) : null}
       <Field label="Id" error={idError ?? errorAt('id')}>
         <input aria-label="Step id" value={id} readOnly={readOnly} onChange={(e) => setId(e.target.value)} onBlur={commitId} onKeyDown={(e) => e.key === 'Enter' && commitId()} />
@@ -198,8 +213,29 @@ export function StepForm({ step, definition, plugins, errors, context, readOnly,
           </>
         )
       ) : null}
-      {step.type === 'loop' || step.type === 'parallel' ? (
-        <p className="muted small">Nested steps ({step.type === 'loop' ? 'the loop body' : 'each branch'}) are edited in the YAML view.</p>
+      {step.type === 'loop' ? (
+        <div className="body-summary" data-testid="loop-body">
+          <span className="muted small">Body: {(bodyOf(step) ?? []).length} step(s)</span>
+          {onOpenBody ? <button onClick={() => onOpenBody()} data-testid="edit-body">{readOnly ? 'Open body' : 'Edit body'}</button> : <span className="muted small"> (edit it on the canvas view)</span>}
+        </div>
+      ) : null}
+      {step.type === 'parallel' ? (
+        <div className="branches" data-testid="branches">
+          <h4>Branches</h4>
+          {branchesOf(step).map((b, i) => (
+            <div className="row" key={`${step.id}:branch-${i}`}>
+              <input aria-label={`Branch ${i + 1} name`} value={b.name ?? ''} readOnly={readOnly} onChange={(e) => onChange(renameBranch(step, i, e.target.value))} />
+              <span className="muted small nowrap">{(b.steps ?? []).length} step(s)</span>
+              {onOpenBody ? <button onClick={() => onOpenBody(i)} aria-label={`${readOnly ? 'Open' : 'Edit'} branch ${i + 1}`}>{readOnly ? 'Open' : 'Edit'}</button> : null}
+              {readOnly ? null : <button className="ghost" aria-label={`Remove branch ${i + 1}`} onClick={() => onChange(removeBranch(step, i))}>×</button>}
+            </div>
+          ))}
+          {branchesOf(step).map((_, i) => (errorAt(`config.branches[${i}].steps`) ?? errorAt(`config.branches[${i}].name`)
+            ? <span key={`e${i}`} className="field-error">Branch {i + 1}: {errorAt(`config.branches[${i}].steps`) ?? errorAt(`config.branches[${i}].name`)}</span> : null
+          ))}
+          {errorAt('config.branches') ? <span className="field-error">{errorAt('config.branches')}</span> : null}
+          {readOnly ? null : <button onClick={() => onChange(addBranch(step))} data-testid="add-branch">Add branch</button>}
+        </div>
       ) : null}
       {step.type === 'parallel' ? (
         <Field label="Mode"><select aria-label="mode" value={String(config.mode ?? 'wait_all')} disabled={readOnly} onChange={(e) => set('mode', e.target.value)}><option value="wait_all">wait_all</option><option value="fail_fast">fail_fast</option></select></Field>
@@ -262,7 +298,7 @@ export function WorkflowForm({ definition, errors, readOnly, onChange }: {
         </div>
       ))}
       {readOnly ? null : <button onClick={() => setInputs([...inputs, { name: `input${inputs.length + 1}`, type: 'string' }])}>Add input</button>}
-      <p className="muted small">Outputs, variables and nested steps: use the YAML view.</p>
+      <p className="muted small">Outputs and variables: use the YAML view. Open a loop or parallel step to edit its steps.</p>
     </div>
   );
 }

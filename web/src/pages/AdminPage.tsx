@@ -4,6 +4,7 @@ import { ApiKeysTab } from './admin/ApiKeysTab';
 import { AuditTab } from './admin/AuditTab';
 import { CredentialsTab } from './admin/CredentialsTab';
 import { RolesTab } from './admin/RolesTab';
+import { SecurityEventsTab } from './admin/SecurityEventsTab';
 import { TenantsTab } from './admin/TenantsTab';
 import { UsersTab } from './admin/UsersTab';
 
@@ -14,6 +15,7 @@ const TABS = [
   { key: 'tenants', label: 'Tenants', permission: 'tenants:manage', render: () => <TenantsTab /> },
   { key: 'credentials', label: 'Credentials', permission: 'credentials:read', render: () => <CredentialsTab /> },
   { key: 'audit', label: 'Audit log', permission: 'audit:read', render: () => <AuditTab /> },
+  { key: 'security', label: 'Security events', permission: 'audit:read', render: () => <SecurityEventsTab /> },
 ];
 
 export function AdminPage() {

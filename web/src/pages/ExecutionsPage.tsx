@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { api } from '../api/client';
 import type { Execution, Page } from '../api/types';
 import { useApi } from '../components/useApi';
@@ -21,8 +21,8 @@ export function ExecutionsPage() {
     until: search.get('until') ?? '',
   };
   // Cursors of the pages before this one, so "Previous" works with keyset paging.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors.at(-1) ?? null;
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const key = JSON.stringify(filters);
   const list = useApi(
     (signal) => api.get<Page<Execution>>('/executions', { ...filters, since: toIso(filters.since), until: toIso(filters.until), limit: 25, cursor }, signal),
@@ -33,7 +33,7 @@ export function ExecutionsPage() {
     const params = new URLSearchParams(search);
     if (value) params.set(name, value);
     else params.delete(name);
-    setCursors([null]);
+    pages.reset();
     navigate(`/executions${params.size ? `?${params}` : ''}`, true);
   };
 
@@ -64,10 +64,7 @@ export function ExecutionsPage() {
           {list.data && list.data.items.length === 0 ? <tr><td colSpan={6} className="empty">No executions match.</td></tr> : null}
         </tbody>
       </table>
-      <div className="pager">
-        {cursors.length > 1 ? <button onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button> : null}
-        {list.data?.next_cursor ? <button onClick={() => setCursors([...cursors, list.data!.next_cursor])}>Next</button> : null}
-      </div>
+      <CursorPager pages={pages} nextCursor={list.data?.next_cursor} />
     </div>
   );
 }

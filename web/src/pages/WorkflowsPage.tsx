@@ -61,7 +61,9 @@ export function WorkflowsPage() {
               <td>{w.version}</td>
               <td>{formatTime(w.updated_at)}</td>
               <td className="actions">
-                <Link to={`/executions?workflow_id=${encodeURIComponent(w.id)}`}>Runs</Link>
+                <Link to={`/executions?workflow_id=${encodeURIComponent(w.id)}`}>Runs</Link>{' '}
+                <Link to={`/workflows/${encodeURIComponent(w.id)}/triggers`}>Triggers</Link>{' '}
+                <Link to={`/workflows/${encodeURIComponent(w.id)}/sharing`}>Sharing</Link>
                 {writable ? <button className="ghost" onClick={() => void duplicate(w.id)}>Duplicate</button> : null}
                 {writable ? <button className="ghost danger" onClick={() => remove(w.id)}>Delete</button> : null}
               </td>

@@ -6,11 +6,13 @@ import { useAction } from '../components/useAction';
 import { useApi } from '../components/useApi';
 import { ErrorBanner, formatDuration, formatTime, JsonView, StatusBadge } from '../components/ui';
 import { Canvas } from '../designer/Canvas';
+import { ScopeBar } from '../designer/ScopeBar';
+import { openBody, scopeKey, TOP_LEVEL, validScope, type Scope } from '../workflow/scope';
 import { Link, navigate } from '../router';
 import { TERMINAL, useLiveExecution } from './liveExecution';
 import { Timeline } from './Timeline';
 
-/** The status each top-level step shows on the canvas: its latest instance's. */
+/** The status each step shows on the canvas (top level, or inside an opened body): its latest instance's. */
 export function statusesByStep(steps: StepRun[]): Map<string, string> {
   const statuses = new Map<string, string>();
   for (const step of steps) statuses.set(step.step_id, step.status);
@@ -22,6 +24,7 @@ export default function RunPage({ executionId }: { executionId: string }) {
   const live = useLiveExecution(executionId);
   const execution = live.execution;
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [requestedScope, setScope] = useState<Scope>(TOP_LEVEL);
   const workflow = useApi(
     (signal) => (execution ? api.get<WorkflowRecord>(`/workflows/${encodeURIComponent(execution.workflow_id)}`, { version: execution.workflow_version }, signal) : Promise.resolve(undefined)),
     [execution?.workflow_id, execution?.workflow_version],
@@ -65,10 +68,19 @@ export default function RunPage({ executionId }: { executionId: string }) {
       </div>
       <div className="run-body">
         <div className="run-canvas">
-          {workflow.data ? (
-            <Canvas definition={workflow.data.definition} statuses={statuses} readOnly selected={selected?.step_id ?? null}
-              onSelect={(id) => setSelectedKey(id ? ([...steps].reverse().find((s) => s.step_id === id)?.key ?? null) : null)} />
-          ) : <div className="muted">Loading the workflow…</div>}
+          {workflow.data ? (() => {
+            // Loop bodies and parallel branches open as in the designer, showing their steps' statuses.
+            const definition = workflow.data.definition;
+            const scope = validScope(definition, requestedScope);
+            return (
+              <>
+                {scope.length > 0 ? <ScopeBar definition={definition} scope={scope} readOnly errors={[]} onScope={setScope} onChange={() => undefined} /> : null}
+                <Canvas key={scopeKey(scope)} definition={definition} scope={scope} statuses={statuses} readOnly selected={selected?.step_id ?? null}
+                  onOpenBody={(step, branch) => setScope(openBody(scope, step, branch))}
+                  onSelect={(id) => setSelectedKey(id ? ([...steps].reverse().find((s) => s.step_id === id)?.key ?? null) : null)} />
+              </>
+            );
+          })() : <div className="muted">Loading the workflow…</div>}
         </div>
         <aside className="run-side">
           <h3>Steps</h3>

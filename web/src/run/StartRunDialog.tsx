@@ -18,7 +18,7 @@ export function coerceInput(input: InputDefinition, text: string): unknown {
   }
 }
 
-/** The declared inputs as a form; starts the run and opens its live view. */
+/** The declared inputs as a form; starts a manual run (`POST /workflows/{id}/run`, recorded with trigger `manual`) and opens its live view. */
 export function StartRunDialog({ workflowId, inputs, onClose }: { workflowId: string; inputs: InputDefinition[]; onClose(): void }) {
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(inputs.map((i) => [i.name, i.default === undefined ? '' : typeof i.default === 'string' ? i.default : JSON.stringify(i.default)])));
@@ -37,7 +37,7 @@ export function StartRunDialog({ workflowId, inputs, onClose }: { workflowId: st
       body[input.name] = coerceInput(input, text);
     }
     try {
-      const started = await api.post<ExecutionStarted>(`/workflows/${encodeURIComponent(workflowId)}/executions`, { inputs: body });
+      const started = await api.post<ExecutionStarted>(`/workflows/${encodeURIComponent(workflowId)}/run`, { inputs: body });
       navigate(`/executions/${started.id}`);
     } catch (e) {
       setError(e);

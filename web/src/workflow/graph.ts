@@ -1,10 +1,13 @@
 import { conditionCases, conditionDefault, type Position, type StepDefinition, type WorkflowDefinition } from './definition';
 import { layeredLayout } from './layout';
+import { scopeSteps, TOP_LEVEL, withScopeSteps, type Scope } from './scope';
 
 /**
  * Conversion between a workflow definition and the designer's canvas (nodes and edges). The definition is the source
  * of truth: edges are its `next_steps`, `on_failure`, and a condition's `cases[i].next` and `default`; positions are
  * each step's `ui`. `fromCanvas(toCanvas(d))` gives `d` back (with positions filled in where `d` had none).
+ * Both take a scope: the canvas of a loop body or parallel branch is built the same way from that step list, and
+ * converting back replaces only that list (see scope.ts).
  */
 
 export type EdgeKind = 'next' | 'failure' | 'case' | 'default';
@@ -55,23 +58,24 @@ export function stepEdges(step: StepDefinition): CanvasEdge[] {
   return edges;
 }
 
-export function toCanvas(definition: WorkflowDefinition): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
-  const missing = definition.steps.some((s) => !s.ui);
-  const layout = missing ? layeredLayout(definition.steps) : null;
-  const nodes = definition.steps.map<CanvasNode>((step) => ({
+export function toCanvas(definition: WorkflowDefinition, scope: Scope = TOP_LEVEL): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
+  const steps = scopeSteps(definition, scope) ?? [];
+  const missing = steps.some((s) => !s.ui);
+  const layout = missing ? layeredLayout(steps) : null;
+  const nodes = steps.map<CanvasNode>((step) => ({
     id: step.id,
     type: 'step',
     position: step.ui ?? layout?.get(step.id) ?? { x: 0, y: 0 },
     data: { step },
   }));
-  const ids = new Set(definition.steps.map((s) => s.id));
+  const ids = new Set(steps.map((s) => s.id));
   // Edges to unknown ids stay in the definition (the validator reports them) but cannot be drawn.
-  const edges = definition.steps.flatMap(stepEdges).filter((e) => ids.has(e.target));
+  const edges = steps.flatMap(stepEdges).filter((e) => ids.has(e.target));
   return { nodes, edges };
 }
 
 /** Rebuilds the definition from the canvas: step order and content from the nodes, every edge from the edges. */
-export function fromCanvas(base: WorkflowDefinition, nodes: CanvasNode[], edges: CanvasEdge[]): WorkflowDefinition {
+export function fromCanvas(base: WorkflowDefinition, nodes: CanvasNode[], edges: CanvasEdge[], scope: Scope = TOP_LEVEL): WorkflowDefinition {
   const bySource = new Map<string, CanvasEdge[]>();
   for (const edge of edges) {
     const list = bySource.get(edge.source) ?? [];
@@ -98,5 +102,5 @@ export function fromCanvas(base: WorkflowDefinition, nodes: CanvasNode[], edges:
     }
     return step;
   });
-  return { ...base, steps };
+  return scope.length === 0 ? { ...base, steps } : withScopeSteps(base, scope, steps);
 }

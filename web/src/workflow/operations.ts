@@ -1,6 +1,7 @@
 import { allStepIds, conditionCases, conditionDefault, type Position, type StepDefinition, type StepType, type WorkflowDefinition } from './definition';
 import { kindOfHandle } from './graph';
 import { layeredLayout } from './layout';
+import { editInScope, TOP_LEVEL, type Scope } from './scope';
 
 // Pure edits of a definition, each returning a new one (the designer's undo history keeps the old ones).
 
@@ -35,10 +36,11 @@ export function freeStepId(definition: WorkflowDefinition, base: string): string
   for (let n = 2; ; n++) if (!taken.has(`${stem}_${n}`)) return `${stem}_${n}`;
 }
 
-export function addStep(definition: WorkflowDefinition, item: PaletteItem, position: Position): { definition: WorkflowDefinition; id: string } {
+/** Adds a step to the top level or to a loop body / parallel branch; its id is free across every scope. */
+export function addStep(definition: WorkflowDefinition, item: PaletteItem, position: Position, scope: Scope = TOP_LEVEL): { definition: WorkflowDefinition; id: string } {
   const id = freeStepId(definition, item.type === 'plugin' ? String(item.config.plugin) : item.key);
   const step: StepDefinition = { id, type: item.type, config: structuredClone(item.config), ui: { x: Math.round(position.x), y: Math.round(position.y) } };
-  return { definition: { ...definition, steps: [...definition.steps, step] }, id };
+  return { definition: editInScope(definition, scope, (d) => ({ ...d, steps: [...d.steps, step] })), id };
 }
 
 const mapStep = (definition: WorkflowDefinition, id: string, change: (step: StepDefinition) => StepDefinition): WorkflowDefinition => ({
@@ -83,14 +85,18 @@ export function renameStep(definition: WorkflowDefinition, from: string, to: str
   };
 }
 
+/** Moves steps; a "move" that changes no position (a click on a node) returns the same definition: no undo step. */
 export function moveSteps(definition: WorkflowDefinition, positions: ReadonlyMap<string, Position>): WorkflowDefinition {
-  return {
-    ...definition,
-    steps: definition.steps.map((s) => {
-      const p = positions.get(s.id);
-      return p ? { ...s, ui: { x: Math.round(p.x), y: Math.round(p.y) } } : s;
-    }),
-  };
+  let moved = false;
+  const steps = definition.steps.map((s) => {
+    const p = positions.get(s.id);
+    if (!p) return s;
+    const ui = { x: Math.round(p.x), y: Math.round(p.y) };
+    if (s.ui && s.ui.x === ui.x && s.ui.y === ui.y) return s;
+    moved = true;
+    return { ...s, ui };
+  });
+  return moved ? { ...definition, steps } : definition;
 }
 
 export function replaceStep(definition: WorkflowDefinition, id: string, step: StepDefinition): WorkflowDefinition {

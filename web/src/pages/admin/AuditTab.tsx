@@ -1,4 +1,5 @@
 import { Fragment, useState } from 'react';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { api } from '../../api/client';
 import { useApi } from '../../components/useApi';
 import { ErrorBanner, formatTime, JsonView } from '../../components/ui';
@@ -11,15 +12,15 @@ interface AuditRecord {
 /** The audit log with filters (actor, resource, time) and keyset paging; each entry shows before and after. */
 export function AuditTab() {
   const [filters, setFilters] = useState({ actor: '', resource_type: '', resource_id: '', since: '', until: '' });
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const pages = useCursorPages();
   const [open, setOpen] = useState<string | null>(null);
-  const cursor = cursors.at(-1) ?? null;
+  const { cursor } = pages;
   const iso = (v: string) => (v ? new Date(v).toISOString() : '');
   const page = useApi((signal) => api.get<{ items: AuditRecord[]; next_cursor: string | null }>('/audit',
     { ...filters, since: iso(filters.since), until: iso(filters.until), limit: 50, cursor }, signal), [JSON.stringify(filters), cursor]);
   const set = (key: keyof typeof filters) => (e: { target: { value: string } }) => {
     setFilters({ ...filters, [key]: e.target.value });
-    setCursors([null]);
+    pages.reset();
   };
   return (
     <>
@@ -47,10 +48,7 @@ export function AuditTab() {
           {page.data?.items.length === 0 ? <tr><td colSpan={5} className="empty">No entries match.</td></tr> : null}
         </tbody>
       </table>
-      <div className="pager">
-        {cursors.length > 1 ? <button onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button> : null}
-        {page.data?.next_cursor ? <button onClick={() => setCursors([...cursors, page.data!.next_cursor])}>Next</button> : null}
-      </div>
+      <CursorPager pages={pages} nextCursor={page.data?.next_cursor} />
     </>
   );
 }
