@@ -44,12 +44,13 @@ const NAV = [
 
 export function App() {
   const session = useSession();
-  const { path } = useLocation();
+  const { path, search } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
 
   if (session.state.status === 'loading') return <div className="splash">Loading…</div>;
   if (session.state.status === 'signed-out') {
-    if (path !== '/login') return <Redirect to={`/login?next=${encodeURIComponent(path)}`} />;
+    // The whole address comes back after sign-in, filters in the query included.
+    if (path !== '/login') return <Redirect to={`/login?next=${encodeURIComponent(search.size ? `${path}?${search}` : path)}`} />;
     return <LoginPage reason={session.state.reason} />;
   }
   if (session.state.status === 'must-change-password') return <ChangePasswordPage username={session.state.me.username} />;
