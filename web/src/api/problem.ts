@@ -25,9 +25,13 @@ export class ApiError extends Error {
     return Object.entries(errors).flatMap(([field, messages]) => messages.map((message) => ({ field, message })));
   }
 
-  /** The message for one field, e.g. `username` or `$.steps[0].config`, or undefined. */
+  /**
+   * The message for one field, e.g. `username` or `$.steps[0].config`, or undefined. The server names fields by their
+   * JSON path (`$.cron`); a form asking for `cron` gets that message too.
+   */
   fieldError(field: string): string | undefined {
-    return this.problem?.errors?.[field]?.join(' ');
+    const errors = this.problem?.errors;
+    return (errors?.[field] ?? (field.startsWith('$') ? undefined : errors?.[`$.${field}`]))?.join(' ');
   }
 
   static describe(problem: ProblemDetails | null, fallback: string): string {
