@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useSession } from './auth/session';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 import { ChangePasswordPage, LoginPage } from './pages/LoginPage';
 import { Link, match, Redirect, useLocation } from './router';
 import { WorkflowsPage } from './pages/WorkflowsPage';
@@ -79,7 +80,7 @@ export function App() {
         {NAV.filter((n) => session.can(n.permission)).map((n) => <Link key={n.to} to={n.to} className={active(n.to) ? 'active' : undefined}>{n.label}</Link>)}
       </nav>
       <main className="content">
-        <Suspense fallback={<div className="page">Loading…</div>}>{content}</Suspense>
+        <PageErrorBoundary key={path}><Suspense fallback={<div className="page">Loading…</div>}>{content}</Suspense></PageErrorBoundary>
       </main>
     </div>
   );
