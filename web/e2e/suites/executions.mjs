@@ -1,10 +1,10 @@
-// The executions list: filters by workflow, status and trigger, and keyset paging forwards and back.
+// The executions list: filters by workflow, status, time and trigger, and keyset paging forwards and back.
 import { expect, failingStep, logStep, unique, waitForCount } from '../support.mjs';
 
 export function executionTests({ call, signIn, createWorkflow, start, waitForExecution }) {
   return [
     {
-      name: 'executions list: filter by workflow, status and trigger; page forwards and back',
+      name: 'executions list: filter by workflow, status, time and trigger; page forwards and back',
       async run({ page }) {
         const tag = unique('ex');
         const ok = await createWorkflow({ id: `${tag}-ok`, name: 'Lists', steps: [logStep('only')] });
@@ -31,6 +31,21 @@ export function executionTests({ call, signIn, createWorkflow, start, waitForExe
         await page.getByRole('button', { name: 'Previous' }).click();
         await waitForCount(rows, 25, 'executions back on the first page');
         await page.getByTestId(firstPage[0]).waitFor();
+
+        // Time: everything ran within the last hour, so neither "until an hour ago" nor "since in an hour" lists any.
+        const local = (offsetMs) => page.evaluate((offset) => {
+          const d = new Date(Date.now() + offset - new Date().getTimezoneOffset() * 60_000);
+          return d.toISOString().slice(0, 16);
+        }, offsetMs);
+        await page.getByLabel('Until').fill(await local(-3600_000));
+        await page.getByText('No executions match.').waitFor();
+        await page.getByLabel('Until').fill('');
+        await waitForCount(rows, 25, 'executions without a time filter');
+        await page.getByLabel('Since').fill(await local(3600_000));
+        await page.getByText('No executions match.').waitFor();
+        await page.getByLabel('Since').fill(await local(-3600_000));
+        await waitForCount(rows, 25, 'executions since an hour ago');
+        await page.getByLabel('Since').fill('');
 
         // Trigger: only the manual run.
         await page.getByLabel('Trigger filter').selectOption('manual');
