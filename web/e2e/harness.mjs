@@ -19,6 +19,8 @@ export async function runTests(tests, { browser, artifacts, only }) {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // A page that fails to render is caught by the app's error boundary, which logs it: that is a failure too.
+    page.on('console', (m) => m.type() === 'error' && m.text().startsWith('The page failed to render') && errors.push(m.text()));
     const started = Date.now();
     try {
       await test.run({ page, context, pageErrors: errors });
@@ -33,7 +35,9 @@ export async function runTests(tests, { browser, artifacts, only }) {
         results.failed++;
         const shot = join(artifacts, `${test.name.replace(/[^a-z0-9]+/gi, '-')}.png`);
         await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-        console.log(`  FAILED  ${test.name}: ${error.stack ?? error}\n          screenshot: ${shot}`);
+        // An uncaught error in the page is often the cause of a wait that timed out: show it with the failure.
+        const uncaught = errors.length > 0 ? `\n          uncaught errors in the page: ${errors.join(' | ')}` : '';
+        console.log(`  FAILED  ${test.name}: ${error.stack ?? error}${uncaught}\n          screenshot: ${shot}`);
       }
     } finally {
       await context.close();

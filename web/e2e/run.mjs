@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { runTests } from './harness.mjs';
 import { repoRoot, startServer } from './server.mjs';
+import { createSuiteTests } from './suites/index.mjs';
 import { createTests } from './tests.mjs';
 
 const ci = process.env.CI === 'true';
@@ -22,7 +23,8 @@ if (!existsSync(executablePath)) {
     process.exit(1);
   }
   console.log(`web-e2e: skipped: no Chromium at ${executablePath} (apt-get install -y chromium)`);
-  console.log('web-e2e: 0 passed, 0 failed, 6 skipped');
+  const count = createTests({}).length + createSuiteTests({ authEnabled: true }).length;
+  console.log(`web-e2e: 0 passed, 0 failed, ${count} skipped`);
   process.exit(0);
 }
 
@@ -67,7 +69,8 @@ try {
   const authEnabled = (await fetch(`${server.url}/api/v2/auth/me`)).status !== 404;
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const screenshots = process.env.OPENCLAW_SCREENSHOTS ?? join(repoRoot, 'docs/screenshots');
-  const tests = createTests({ server, apiKey, adminPassword, flaky, screenshots, authEnabled, ci });
+  const env = { server, apiKey, adminPassword, flaky, screenshots, authEnabled, ci };
+  const tests = [...createTests(env), ...createSuiteTests(env)];
   console.log(`web-e2e: ${tests.length} tests against ${server.url} (${authEnabled ? 'with' : 'without'} authentication)`);
   results = await runTests(tests, { browser, artifacts: join(tmpdir(), 'openclaw-web-e2e-failures'), only });
 } catch (error) {

@@ -2,21 +2,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { skip } from './harness.mjs';
+import { createSupport, logStep, unique } from './support.mjs';
 
 const VALID = '✓ valid';
 
 /** Everything a test needs: the server, the API as admin, the flaky endpoint, credentials. */
 export function createTests(env) {
-  const { server, apiKey, adminPassword, flaky, screenshots, authEnabled, ci } = env;
-
-  const api = async (method, path, body, token = apiKey) => {
-    const headers = { Accept: 'application/json' };
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await fetch(`${server.url}/api/v2${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const { server, adminPassword, flaky, screenshots, authEnabled, ci } = env;
+  const support = createSupport(env);
+  const { api } = support;
 
   const requireAuth = () => {
     if (authEnabled) return;
@@ -25,17 +19,7 @@ export function createTests(env) {
   };
 
   /** Opens the app signed in as `username` (the admin by default); on a server without auth, just opens it. */
-  const signIn = async (page, username = 'admin', password = adminPassword, path = '/') => {
-    await page.goto(`${server.url}${path}`);
-    if (!authEnabled) {
-      await page.getByTestId('who').waitFor({ state: 'attached' });
-      return;
-    }
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('who').waitFor({ state: 'attached' });
-  };
+  const signIn = (page, username = 'admin', password = adminPassword, path = '/') => support.signIn(page, path, { username, password });
 
   /** Drags a palette entry onto the canvas at (x, y) relative to the canvas (HTML5 drag and drop). */
   const dropOnCanvas = async (page, paletteKey, x, y) => {
@@ -230,7 +214,9 @@ export function createTests(env) {
         await page.locator('[data-testid="installed-greeter"] [data-status="enabled"]').waitFor({ timeout: 60_000 });
         const listed = await api('GET', '/plugins');
         if (!listed.body.plugins.some((p) => p.name === 'greeter' && p.source === 'installed')) throw new Error('greeter is not installed');
-        await page.goto(`${server.url}/workflows/e2e-three`);
+        // The designer's palette offers it.
+        const workflow = await support.createWorkflow({ id: unique('greets'), name: 'Greets', steps: [logStep('log')] });
+        await page.goto(`${server.url}/workflows/${workflow}`);
         await page.getByTestId('palette-plugin:greeter').waitFor();
       },
     },
@@ -240,11 +226,13 @@ export function createTests(env) {
         requireAuth();
         const oneTime = 'one-time-password-1234';
         const password = 'viewer-password-5678';
+        const viewer = unique('viewer');
+        const workflow = await support.createWorkflow({ id: unique('viewed'), name: 'Viewed', steps: [logStep('log')] });
         // Created by an administrator with a one-time password (the default: it must be changed at first sign-in).
-        const user = await api('POST', '/users', { username: 'viewer', password: oneTime, role: 'viewer' });
+        const user = await api('POST', '/users', { username: viewer, password: oneTime, role: 'viewer' });
         if (user.status !== 201) throw new Error(`create viewer: ${user.status} ${JSON.stringify(user.body)}`);
         await page.goto(`${server.url}/workflows`);
-        await page.getByLabel('Username').fill('viewer');
+        await page.getByLabel('Username').fill(viewer);
         await page.getByLabel('Password').fill(oneTime);
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
@@ -252,18 +240,18 @@ export function createTests(env) {
         await page.getByLabel('New password', { exact: true }).fill(password);
         await page.getByLabel('Repeat the new password').fill(password);
         await page.getByRole('button', { name: 'Change password' }).click();
-        await page.getByTestId('who').filter({ hasText: 'viewer' }).waitFor({ state: 'attached' });
-        await page.getByTestId('workflow-e2e-three').waitFor();
+        await page.getByTestId('who').filter({ hasText: viewer }).waitFor({ state: 'attached' });
+        await page.getByTestId(`workflow-${workflow}`).waitFor();
         if (await page.getByRole('button', { name: 'New workflow' }).count()) throw new Error('a viewer is offered "New workflow"');
         if (await page.getByRole('button', { name: 'Delete' }).count()) throw new Error('a viewer is offered "Delete"');
-        await page.goto(`${server.url}/workflows/e2e-three`);
+        await page.goto(`${server.url}/workflows/${workflow}`);
         await page.getByTestId('read-only').waitFor();
         await page.locator('.react-flow__node[data-id="log"]').waitFor();
         if (await page.locator('.palette').count()) throw new Error('a viewer gets the palette');
         if (await page.getByRole('button', { name: /^Save/ }).count()) throw new Error('a viewer gets a Save button');
         // The server refuses too, whatever the app shows.
-        const login = await api('POST', '/auth/login', { username: 'viewer', password }, null);
-        const put = await api('PUT', '/workflows/e2e-three', { id: 'e2e-three', name: 'x', steps: [{ id: 'a', type: 'plugin', config: { plugin: 'noop' } }] }, login.body.access_token);
+        const login = await api('POST', '/auth/login', { username: viewer, password }, null);
+        const put = await api('PUT', `/workflows/${workflow}`, { id: workflow, name: 'x', steps: [{ id: 'a', type: 'plugin', config: { plugin: 'noop' } }] }, login.body.access_token);
         if (put.status !== 403) throw new Error(`a viewer's PUT answered ${put.status}`);
       },
     },

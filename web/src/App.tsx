@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useSession } from './auth/session';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 import { ChangePasswordPage, LoginPage } from './pages/LoginPage';
 import { Link, match, Redirect, useLocation } from './router';
 import { WorkflowsPage } from './pages/WorkflowsPage';
@@ -53,13 +54,14 @@ const NAV = [
 
 export function App() {
   const session = useSession();
-  const { path } = useLocation();
+  const { path, search } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const unread = useUnreadCount(session.state.status === 'signed-in' && session.can('executions:read'));
 
   if (session.state.status === 'loading') return <div className="splash">Loading…</div>;
   if (session.state.status === 'signed-out') {
-    if (path !== '/login') return <Redirect to={`/login?next=${encodeURIComponent(path)}`} />;
+    // The whole address comes back after sign-in, filters in the query included.
+    if (path !== '/login') return <Redirect to={`/login?next=${encodeURIComponent(search.size ? `${path}?${search}` : path)}`} />;
     return <LoginPage reason={session.state.reason} />;
   }
   if (session.state.status === 'must-change-password') return <ChangePasswordPage username={session.state.me.username} />;
@@ -93,7 +95,7 @@ export function App() {
         ))}
       </nav>
       <main className="content">
-        <Suspense fallback={<div className="page">Loading…</div>}>{content}</Suspense>
+        <PageErrorBoundary key={path}><Suspense fallback={<div className="page">Loading…</div>}>{content}</Suspense></PageErrorBoundary>
       </main>
     </div>
   );

@@ -61,6 +61,14 @@ describe('ApiClient', () => {
     expect(error.namesFieldOutside(['target.url'])).toBe(true);
   });
 
+  it('finds a field named by its JSON path under its plain name', () => {
+    const error = new ApiError(400, { title: 'The schedule is invalid', status: 400, errors: { '$.cron': ['Never fires.'], '$.values.token': ['Required.'] } }, 'invalid');
+    expect(error.fieldError('cron')).toBe('Never fires.');
+    expect(error.fieldError('$.cron')).toBe('Never fires.');
+    expect(error.fieldError('values.token')).toBe('Required.');
+    expect(error.fieldError('time_zone')).toBeUndefined();
+  });
+
   it('builds query strings without empty values', () => {
     expect(buildUrl('/api/v2', '/executions', { status: 'failed', workflow_id: '', cursor: null, limit: 20 })).toBe('/api/v2/executions?status=failed&limit=20');
   });

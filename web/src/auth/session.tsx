@@ -18,7 +18,8 @@ export type SessionState =
 
 interface SessionApi {
   state: SessionState;
-  signIn(username: string, password: string): Promise<void>;
+  /** Signs in to `tenant` (the server's default tenant when empty). */
+  signIn(username: string, password: string, tenant?: string): Promise<void>;
   changePassword(currentPassword: string, newPassword: string): Promise<void>;
   signOut(): Promise<void>;
   can(permission: string): boolean;
@@ -75,8 +76,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const signIn = useCallback(async (username: string, password: string) => {
-    const tokens = await api.post<TokenResponse>('/auth/login', { username, password }, { anonymous: true });
+  const signIn = useCallback(async (username: string, password: string, tenant?: string) => {
+    const tokens = await api.post<TokenResponse>('/auth/login', { username, password, ...(tenant ? { tenant } : {}) }, { anonymous: true });
     api.setTokens(tokens);
     setState(await signedIn(await api.get<Me>('/auth/me')));
   }, []);

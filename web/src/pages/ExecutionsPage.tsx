@@ -6,7 +6,8 @@ import { ErrorBanner, formatDuration, formatTime, StatusBadge } from '../compone
 import { Link, navigate, useLocation } from '../router';
 
 const STATUSES = ['', 'pending', 'running', 'succeeded', 'failed', 'cancelled'];
-const TRIGGERS = ['', 'api', 'schedule', 'webhook', 'retry', 'error-workflow', 'subworkflow'];
+// What the server records as an execution's trigger (docs/triggers.md).
+const TRIGGERS = ['', 'api', 'manual', 'cron', 'webhook', 'retry', 'error-workflow', 'subworkflow', 'cli'];
 
 /** Local datetime-input text to an ISO instant (the API takes RFC 3339). */
 const toIso = (local: string) => (local ? new Date(local).toISOString() : '');

@@ -8,6 +8,7 @@ export function LoginPage({ reason }: { reason?: string | undefined }) {
   const { search } = useLocation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [tenant, setTenant] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -16,7 +17,7 @@ export function LoginPage({ reason }: { reason?: string | undefined }) {
     setBusy(true);
     setError(null);
     try {
-      await signIn(username, password);
+      await signIn(username, password, tenant.trim());
       const next = search.get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') && next !== '/login' ? next : '/', true);
     } catch (e) {
@@ -37,6 +38,9 @@ export function LoginPage({ reason }: { reason?: string | undefined }) {
         </Field>
         <Field label="Password" error={fieldError('password')}>
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </Field>
+        <Field label="Tenant" hint="Empty for the default tenant." error={fieldError('tenant')}>
+          <input name="tenant" autoComplete="organization" value={tenant} onChange={(e) => setTenant(e.target.value)} placeholder="default" />
         </Field>
         <FormError error={error} />
         <button type="submit" className="primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>

@@ -44,7 +44,7 @@ export function StartRunDialog({ workflowId, inputs, onClose }: { workflowId: st
       setBusy(false);
     }
   };
-  const fieldError = (name: string) => (error instanceof ApiError ? error.fieldError(`$.${name}`) ?? error.fieldError(name) ?? error.fieldError(`inputs.${name}`) : undefined);
+  const fieldError = (name: string) => (error instanceof ApiError ? error.fieldError(name) ?? error.fieldError(`inputs.${name}`) : undefined);
 
   return (
     <Modal title={`Run ${workflowId}`} onClose={onClose}>

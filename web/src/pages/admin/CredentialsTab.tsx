@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import { useApi } from '../../components/useApi';
-import { ErrorBanner, Field, formatTime, Modal, FormError } from '../../components/ui';
+import { ErrorBanner, Field, formatTime, Modal, FormError, fieldErrorOf } from '../../components/ui';
 
 interface Credential { id: string; name: string; type: string; description: string | null; fields: string[]; updated_at: string }
 
@@ -64,7 +64,7 @@ function CredentialDialog({ credential, onClose, onDone }: { credential: Credent
       setError(e);
     }
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldError(f) ?? error.fieldError(`$.${f}`) : undefined);
+  const fieldError = (f: string) => fieldErrorOf(error, f);
   return (
     <Modal title={credential ? `Replace ${credential.name}` : 'New credential'} onClose={onClose}>
       <form className="form" onSubmit={(e) => void submit(e)} autoComplete="off">

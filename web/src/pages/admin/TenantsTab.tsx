@@ -4,9 +4,10 @@ import { useAction } from '../../components/useAction';
 import { useApi } from '../../components/useApi';
 import { ErrorBanner, Field, formatTime, Modal, FormError, fieldErrorOf } from '../../components/ui';
 
-interface Tenant { id: string; name: string; max_workflows: number | null; max_executions_per_day: number | null; requests_per_minute: number | null; created_at: string }
+// The server leaves out null fields: a limit that is not set is absent, not null.
+interface Tenant { id: string; name: string; max_workflows?: number | null; max_executions_per_day?: number | null; requests_per_minute?: number | null; created_at: string }
 
-const limit = (n: number | null) => (n === null ? 'unlimited' : n.toLocaleString());
+const limit = (n: number | null | undefined) => (n === null || n === undefined ? 'unlimited' : n.toLocaleString());
 
 export function TenantsTab() {
   const tenants = useApi((signal) => api.get<{ items: Tenant[] }>('/tenants', undefined, signal), []);
