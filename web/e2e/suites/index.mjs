@@ -3,6 +3,7 @@ import { createSupport } from '../support.mjs';
 import { adminTests } from './admin.mjs';
 import { dashboardTests } from './dashboard.mjs';
 import { executionTests } from './executions.mjs';
+import { integrationTests } from './integrations.mjs';
 import { queueTests } from './queues.mjs';
 import { runTests } from './run.mjs';
 import { scheduleTests } from './schedules.mjs';
@@ -19,5 +20,6 @@ export function createSuiteTests(env) {
     ...runTests(support, env),
     ...requireAuth(adminTests(support, env)),
     ...requireAuth(dashboardTests(support, env)),
+    ...requireAuth(integrationTests(support, env)),
   ];
 }

@@ -31,7 +31,8 @@ export function runTests({ api, call, signIn, createWorkflow }) {
           await status('running').waitFor();
           await page.locator('.run-summary').getByText('retry', { exact: true }).waitFor();
           const retried = await call(200, 'GET', `/executions/${second}`);
-          expect(retried.trigger === 'retry' && retried.workflow_id === id, `the retry is ${JSON.stringify({ trigger: retried.trigger, workflow: retried.workflow_id })}`);
+          expect(retried.trigger === 'retry' && retried.workflow_id === id && retried.retry_of === first,
+            `the retry is ${JSON.stringify({ trigger: retried.trigger, workflow: retried.workflow_id, retry_of: retried.retry_of })}`);
           expect((await call(200, 'GET', `/executions/${first}`)).status === 'cancelled', 'retrying changed the cancelled execution');
           await page.getByRole('button', { name: 'Cancel', exact: true }).click();
           await status('cancelled').waitFor();
