@@ -21,16 +21,36 @@ public sealed class InProcessCacheTests
     }
 
     [Fact]
-    public async Task Full_DropsExpiredThenSoonestToExpire_AndStaysBounded()
+    public async Task Full_DropsExpiredThenLeastRecentlyUsed_AndStaysBounded()
     {
         using var cache = new InProcessCache(_time, maxEntries: 100);
-        await cache.SetAsync("config:long", "keep", TimeSpan.FromDays(1));
-        for (var i = 0; i < 1000; i++) await cache.SetAsync($"plugin:p{i}", "x", TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(i));
+        await cache.SetAsync("config:short-lived", "gone", TimeSpan.FromMinutes(1));
+        // A definition read on every start, then a burst of starts whose contexts live far longer than it does.
+        await cache.SetAsync("workflow:default/hot", "definition", CacheKeys.WorkflowTtl);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.Equal("definition", await cache.GetAsync("workflow:default/hot"));
+            await cache.SetAsync($"execution:{i}", "context", CacheKeys.ExecutionTtl);
+        }
 
-        Assert.InRange(cache.Count, 1, 100);
-        Assert.Equal("keep", await cache.GetAsync("config:long"));
-        Assert.Equal("x", await cache.GetAsync("plugin:p999"));
-        Assert.Null(await cache.GetAsync("plugin:p0"));
+        Assert.InRange(cache.Count, 2, 100);
+        Assert.Equal("context", await cache.GetAsync("execution:999"));
+        Assert.Null(await cache.GetAsync("execution:0"));
+        Assert.Null(await cache.GetAsync("config:short-lived"));
+    }
+
+    [Fact]
+    public async Task Full_UnderConcurrentWriters_NeitherThrowsNorGrowsPastTheBoundForLong()
+    {
+        using var cache = new InProcessCache(_time, maxEntries: 50);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 5_000; i++) await cache.SetAsync($"execution:{w}-{i}", "x", CacheKeys.ExecutionTtl);
+        })));
+
+        await cache.SetAsync("execution:last", "x", CacheKeys.ExecutionTtl);
+        Assert.InRange(cache.Count, 1, 50);
     }
 
     [Fact]
