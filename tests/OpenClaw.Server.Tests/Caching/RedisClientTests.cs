@@ -42,7 +42,9 @@ public sealed class RedisClientTests
     public async Task ManyConcurrentCommands_ShareThePoolWithoutMixingReplies()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var client = new RedisClient(RedisSettings.Parse(redis.Address), maxConnections: 4);
+        // A generous timeout: this is about replies reaching the right caller, and 200 commands queue for 4 connections
+        // on a machine that may be busy with other tests.
+        await using var client = new RedisClient(RedisSettings.Parse(redis.Address), maxConnections: 4, operationTimeout: TimeSpan.FromSeconds(30));
 
         await Task.WhenAll(Enumerable.Range(0, 200).Select(i => client.SetAsync($"k{i}", $"v{i}", TimeSpan.FromMinutes(1))));
         var values = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => client.GetAsync($"k{i}")));
