@@ -30,4 +30,20 @@ internal static class PostgresKeyset
         sql.Append($" ORDER BY {timeColumn} DESC, {idColumn} DESC LIMIT ${p.Count};");
         command.CommandText = sql.ToString();
     }
+
+    /// <summary>Runs a command made with <see cref="AppendPage"/> and cuts the rows into a page with its next cursor.</summary>
+    public static async Task<Page<T>> ReadPageAsync<T>(
+        NpgsqlCommand command, Func<NpgsqlDataReader, T> read, int limit, Func<T, DateTimeOffset> time, Func<T, Guid> id, CancellationToken cancellationToken)
+    {
+        var items = new List<T>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(read(reader));
+            }
+        }
+
+        return KeysetPage.Cut(items, limit, time, id);
+    }
 }

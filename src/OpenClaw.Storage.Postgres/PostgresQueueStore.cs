@@ -166,17 +166,7 @@ public sealed class PostgresQueueStore : IQueueStore
         }
 
         PostgresKeyset.AppendPage(command, sql, query.Cursor, "t.completed_at", "t.id", limit);
-
-        var items = new List<DeadLetter>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                items.Add(ReadDeadLetter(reader));
-            }
-        }
-
-        return KeysetPage.Cut(items, limit, d => d.FailedAt, d => d.TaskId);
+        return await PostgresKeyset.ReadPageAsync(command, ReadDeadLetter, limit, d => d.FailedAt, d => d.TaskId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -72,16 +72,7 @@ public sealed class PostgresScheduleStore : IScheduleStore
         }
 
         PostgresKeyset.AppendPage(command, sql, query.Cursor, "created_at", "id", limit);
-        var items = new List<ScheduleRecord>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                items.Add(Read(reader));
-            }
-        }
-
-        return KeysetPage.Cut(items, limit, s => s.CreatedAt, s => s.Id);
+        return await PostgresKeyset.ReadPageAsync(command, Read, limit, s => s.CreatedAt, s => s.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

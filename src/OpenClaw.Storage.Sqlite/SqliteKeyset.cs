@@ -22,4 +22,19 @@ internal static class SqliteKeyset
         command.Parameters.AddWithValue("@limit", limit + 1);
         command.CommandText = sql.ToString();
     }
+
+    /// <summary>Runs a command made with <see cref="AppendPage"/> and cuts the rows into a page with its next cursor.</summary>
+    public static Page<T> ReadPage<T>(SqliteCommand command, Func<SqliteDataReader, T> read, int limit, Func<T, DateTimeOffset> time, Func<T, Guid> id)
+    {
+        var items = new List<T>(limit + 1);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                items.Add(read(reader));
+            }
+        }
+
+        return KeysetPage.Cut(items, limit, time, id);
+    }
 }

@@ -146,16 +146,7 @@ public sealed class SqliteQueueStore : IQueueStore
         }
 
         SqliteKeyset.AppendPage(command, sql, query.Cursor, "t.completed_at", "t.id", limit);
-        var items = new List<DeadLetter>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                items.Add(ReadDeadLetter(reader));
-            }
-        }
-
-        return KeysetPage.Cut(items, limit, d => d.FailedAt, d => d.TaskId);
+        return SqliteKeyset.ReadPage(command, ReadDeadLetter, limit, d => d.FailedAt, d => d.TaskId);
     }
 
     /// <inheritdoc />

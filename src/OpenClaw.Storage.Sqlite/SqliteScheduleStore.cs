@@ -68,16 +68,7 @@ public sealed class SqliteScheduleStore : IScheduleStore
         }
 
         SqliteKeyset.AppendPage(command, sql, query.Cursor, "created_at", "id", limit);
-        var items = new List<ScheduleRecord>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                items.Add(Read(reader));
-            }
-        }
-
-        return KeysetPage.Cut(items, limit, s => s.CreatedAt, s => s.Id);
+        return SqliteKeyset.ReadPage(command, Read, limit, s => s.CreatedAt, s => s.Id);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenClaw.Runtime.Scheduling;
 using OpenClaw.Runtime.Tests.ScaleOut;
 using OpenClaw.Server.Tests.Infrastructure;
 using OpenClaw.Storage.Tests.Postgres;
@@ -68,7 +70,9 @@ public sealed class PostgresSchedulerTests(TwoPostgresHosts hosts) : IClassFixtu
     public async Task PausedQueue_IsNotClaimed_UntilResumed_AcrossTwoHosts()
     {
         await using var probe = new ProbeHttpServer();
-        await SchedulerScenarios.PausedQueue_IsNotClaimed_UntilResumed(hosts.First.Client, hosts.Second.Client, probe);
+        var pauses = hosts.Second.Services.GetRequiredService<QueuePauseState>();
+        await SchedulerScenarios.PausedQueue_IsNotClaimed_UntilResumed(hosts.First.Client, hosts.Second.Client, probe,
+            queue => Poll.UntilAsync(() => Task.FromResult(pauses.IsPaused("default", queue)), known => known, what: "the second host to hear of the pause"));
     }
 
     [PostgresFact]
