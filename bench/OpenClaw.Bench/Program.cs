@@ -20,6 +20,7 @@ if (options is null)
           --postgres "Host=..."     an existing PostgreSQL server (role with CREATEDB) instead of a throwaway cluster
           --interval 20             milliseconds between trickled starts (latency)
           --clients 1,8             concurrent enqueue/claim/complete loops (queue)
+          --history 100000          finished executions in the database before measuring, statistics refreshed (queue)
         """);
     return 2;
 }
@@ -42,7 +43,7 @@ if (options.Scenario is "durable" or "all")
 if (options.PostgresConnectionString is { } postgres) BenchPostgres.UseServer(postgres);
 if (options.Scenario is "queue")
 {
-    foreach (var storage in options.Storage) await QueueBenchmark.RunAsync(storage, options.Batches, options.Clients, options.Duration);
+    foreach (var storage in options.Storage) await QueueBenchmark.RunAsync(storage, options.Batches, options.Clients, options.Duration, options.History);
 }
 if (options.Scenario is "latency") await LatencyBenchmark.RunAsync(options.Interval, options.Duration);
 MachineInfo.PrintLoad("after");
@@ -50,7 +51,7 @@ return 0;
 
 internal sealed record BenchOptions(
     string Scenario, string[] Sync, int[] Concurrency, int Workers, int[] Batches, TimeSpan Duration, TimeSpan Warmup, int Executions,
-    bool Version7ExecutionIds = false, string[]? StorageList = null, string? PostgresConnectionString = null, double IntervalMs = 20, int[]? ClientList = null)
+    bool Version7ExecutionIds = false, string[]? StorageList = null, string? PostgresConnectionString = null, double IntervalMs = 20, int[]? ClientList = null, int History = 100_000)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -78,6 +79,7 @@ internal sealed record BenchOptions(
                 "--storage" => o with { StorageList = value.ToLowerInvariant().Split(',') },
                 "--postgres" => o with { PostgresConnectionString = value },
                 "--clients" => o with { ClientList = Ints(value) },
+                "--history" => o with { History = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--interval" => o with { IntervalMs = double.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };

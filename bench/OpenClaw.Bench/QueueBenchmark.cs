@@ -32,13 +32,13 @@ internal static class QueueBenchmark
             config: { plugin: noop, inputs: { value: 1 } }
         """;
 
-    public static async Task RunAsync(string storage, int[] batchSizes, int[] clientCounts, TimeSpan duration)
+    public static async Task RunAsync(string storage, int[] batchSizes, int[] clientCounts, TimeSpan duration, int history)
     {
         foreach (int clients in clientCounts)
         {
             foreach (int batch in batchSizes)
             {
-                await using var backend = await Backend.OpenAsync(storage);
+                await using var backend = await Backend.OpenAsync(storage, history);
                 await MeasureAsync(backend.Store, storage, batch, clients, TimeSpan.FromSeconds(1), print: false);
                 await MeasureAsync(backend.Store, storage, batch, clients, duration, print: true);
             }
@@ -47,6 +47,8 @@ internal static class QueueBenchmark
 
     private static async Task MeasureAsync(IExecutionStore store, string storage, int batch, int clients, TimeSpan duration, bool print)
     {
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var started = Stopwatch.GetTimestamp();
         var shared = new ConcurrentDictionary<Guid, (ExecutionState State, StepRun Run)>();
         var loops = await Task.WhenAll(Enumerable.Range(0, clients).Select(i => Task.Run(() => LoopAsync(store, shared, batch, duration, $"bench-{i}"))));
@@ -65,6 +67,9 @@ internal static class QueueBenchmark
         long tasks = loops.Sum(l => l.Tasks);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"queue, {storage}, {batch} tasks per transaction, {clients} concurrent loops: {tasks / elapsed:N0} tasks/s enqueued+claimed+completed ({tasks:N0} in {elapsed:0.0} s)"));
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  this process: {allocated / Math.Max(tasks, 1):N0} bytes allocated per task; GCs gen0/1/2 {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}"));
         Console.WriteLine($"  enqueue CommitAsync:  {enqueue.Summarize()}");
         Console.WriteLine($"  ClaimAsync:           {claim.Summarize()}");
         Console.WriteLine($"  complete CommitAsync: {complete.Summarize()}");
@@ -159,11 +164,12 @@ internal static class QueueBenchmark
 
         public IExecutionStore Store { get; }
 
-        public static async Task<Backend> OpenAsync(string storage)
+        public static async Task<Backend> OpenAsync(string storage, int history)
         {
             if (storage == "postgres")
             {
                 var (server, name, connectionString) = await BenchPostgres.CreateDatabaseAsync();
+                await QueueHistory.SeedPostgresAsync(connectionString, history);
                 var database = await PostgresDatabase.OpenAsync(new PostgresStorageOptions { ConnectionString = connectionString }, logger: null);
                 return new Backend(new PostgresExecutionStore(database), async () =>
                 {
@@ -174,6 +180,7 @@ internal static class QueueBenchmark
 
             var directory = Path.Combine(Path.GetTempPath(), "openclaw-bench", Guid.NewGuid().ToString("N"));
             var sqlite = await SqliteDatabase.OpenAsync(new SqliteStorageOptions { DataSource = Path.Combine(directory, "openclaw.db"), Synchronous = "NORMAL" });
+            QueueHistory.SeedSqlite(Path.Combine(directory, "openclaw.db"), history);
             return new Backend(new SqliteExecutionStore(sqlite), async () =>
             {
                 await sqlite.DisposeAsync();

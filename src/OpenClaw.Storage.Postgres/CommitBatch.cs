@@ -7,7 +7,8 @@ namespace OpenClaw.Storage.Postgres;
 
 /// <summary>
 /// Turns a group commit into a handful of set-based statements sent as one <see cref="NpgsqlBatch"/>: per segment one
-/// statement for every execution row (inserts, revision-checked updates and the conflict check), one multi-row upsert of
+/// call of <c>openclaw_write_executions</c> for every execution row (inserts, revision-checked updates and the conflict
+/// check), one multi-row upsert of
 /// the steps and one of the attempts, each fed by column arrays through <c>unnest</c>; then, when a task was queued, one
 /// notification. Without an explicit transaction the whole batch runs in one implicit transaction and one round trip:
 /// the first error (a revision conflict raised by <c>openclaw_conflict</c>, a constraint) rolls every statement back.
@@ -22,34 +23,9 @@ internal static class CommitBatch
 {
     public const string ConflictSqlState = "OC409";
 
-    private static readonly string ExecutionSql = $"""
-        WITH input AS (
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                                 $10::smallint[], $11::uuid[], $12::text[], $13::text[], $14::uuid[], $15::bigint[], $16::timestamptz[],
-                                 $17::timestamptz[], $18::timestamptz[], $19::bigint[], $20::int[], $21::text[], $22::uuid[])
-                AS u (id, tenant_id, workflow_id, workflow_version, status, inputs, outputs, error_message, vars, priority,
-                      parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at, expected, ord,
-                      trace_parent, retry_of)
-        ), inserted AS (
-            INSERT INTO workflow_executions ({List(ExecutionColumns)})
-            SELECT id, tenant_id, workflow_id, workflow_version, status, inputs::json, outputs::json, error_message, vars::json, priority,
-                   parent_execution_id, parent_step_key, "trigger", created_by, revision, created_at, started_at, completed_at, trace_parent, retry_of
-            FROM input WHERE expected IS NULL
-            ON CONFLICT (id) DO NOTHING
-            RETURNING id
-        ), updated AS (
-            UPDATE workflow_executions e
-            SET status = u.status, inputs = u.inputs::json, outputs = u.outputs::json, error_message = u.error_message, vars = u.vars::json,
-                priority = u.priority, revision = u.revision, started_at = u.started_at, completed_at = u.completed_at
-            FROM input u
-            WHERE u.expected IS NOT NULL AND e.id = u.id AND e.revision = u.expected
-            RETURNING e.id
-        )
-        SELECT openclaw_conflict(c.id) FROM (
-            SELECT u.id FROM input u
-            WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.id = u.id) AND NOT EXISTS (SELECT 1 FROM updated d WHERE d.id = u.id)
-            ORDER BY u.ord LIMIT 1) c;
-        """;
+    // Inserts and revision-checked updates of the execution rows (migration 0007 says why it is a function).
+    private const string ExecutionSql =
+        "SELECT openclaw_write_executions($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);";
 
     // next is sent flattened ($25) with each row's start and length, since unnest cannot take an array of arrays.
     private static readonly string TaskSql = $$"""
@@ -182,7 +158,6 @@ internal static class CommitBatch
         var startedAt = new DateTime?[count];
         var completedAt = new DateTime?[count];
         var expected = new long?[count];
-        var ord = new int[count];
         var traceParent = new string?[count];
         var retryOf = new Guid?[count];
         for (var n = 0; n < count; n++)
@@ -208,7 +183,6 @@ internal static class CommitBatch
             startedAt[n] = Utc(e.StartedAt);
             completedAt[n] = Utc(e.CompletedAt);
             expected[n] = change.ExpectedRevision;
-            ord[n] = n;
             traceParent[n] = e.TraceParent;
             retryOf[n] = e.RetryOf;
         }
@@ -234,7 +208,6 @@ internal static class CommitBatch
         p.Add(Array(startedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(completedAt, NpgsqlDbType.TimestampTz));
         p.Add(Array(expected, NpgsqlDbType.Bigint));
-        p.Add(Array(ord, NpgsqlDbType.Integer));
         p.Add(Array(traceParent, NpgsqlDbType.Text));
         p.Add(Array(retryOf, NpgsqlDbType.Uuid));
         batch.BatchCommands.Add(command);

@@ -157,6 +157,27 @@ public abstract class ExecutionStoreConformanceTests : StorageConformanceTests
         Assert.Equal(1, (await Store.LoadAsync(execution.Id))!.Execution.Revision);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Commit_SeveralConflicts_NamesTheFirstInBatchOrder(bool insertFirst)
+    {
+        var stored = Execution();
+        var updated = Execution(revision: 3);
+        await Store.CommitAsync([Create(stored), Create(updated)]);
+        var insertConflict = Create(stored with { Revision = 9 });
+        var updateConflict = new ExecutionChange(updated with { Revision = 5 }, 4, [], []);
+        var fresh = Execution();
+
+        var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.CommitAsync(insertFirst
+            ? [Create(fresh), insertConflict, updateConflict]
+            : [Create(fresh), updateConflict, insertConflict]));
+
+        Assert.Equal(insertFirst ? stored.Id : updated.Id, conflict.ExecutionId);
+        Assert.Null(await Store.LoadAsync(fresh.Id));
+        Assert.Equal(3, (await Store.LoadAsync(updated.Id))!.Execution.Revision);
+    }
+
     [Fact]
     public async Task Commit_AfterAFailedBatch_StillWorks()
     {
