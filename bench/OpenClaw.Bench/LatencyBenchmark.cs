@@ -9,20 +9,24 @@ using OpenClaw.Core.Definitions;
 using OpenClaw.Core.Storage;
 using OpenClaw.Plugins;
 using OpenClaw.Plugins.Sdk;
+using OpenClaw.Core.Caching;
 using OpenClaw.Runtime;
+using OpenClaw.Runtime.Caching;
 using OpenClaw.Runtime.Execution;
 using OpenClaw.Storage.Postgres;
 
 namespace OpenClaw.Bench;
 
 /// <summary>
-/// Scenario <c>latency</c> on PostgreSQL, with the deployment's split: an <c>api</c> runtime (commits starts, runs no
-/// steps, does not listen) and a <c>worker</c> runtime (LISTEN/NOTIFY, claims with SKIP LOCKED), each with its own
-/// connection pool, as two processes would have. A trickle of starts (one every <c>--interval</c>) measures
-/// enqueue-to-start: from the api's <c>StartAsync</c> call (which commits the execution and its queued first step) to
-/// the worker publishing the step's claim (after the claim committed, as the task is handed to a worker loop), both
-/// by <see cref="Stopwatch"/>. Then a trickle of <c>delay</c> steps measures firing jitter: when the delay
-/// step ran (its <c>fired_at</c> output, the worker's clock) minus its due time (<c>run_at</c>).
+/// Scenario <c>latency</c> on PostgreSQL, in two deployments. <c>split</c>: an <c>api</c> runtime (commits starts, runs
+/// no steps, does not listen) and a <c>worker</c> runtime (LISTEN/NOTIFY, claims with SKIP LOCKED), each with its own
+/// connection pool, as two processes would have. <c>all</c>: one runtime of the default role, whose start commit leases
+/// the first step to a local worker (the fast path). A trickle of starts (one every <c>--interval</c>) measures
+/// enqueue-to-start: from <c>StartAsync</c> (which commits the execution and its first step) to the step's start being
+/// published (after the claim or lease committed, as the task is handed to a worker loop), both by
+/// <see cref="Stopwatch"/>. Then a trickle of <c>delay</c> steps measures firing jitter: when the delay step ran (its
+/// <c>fired_at</c> output, the worker's clock) minus its due time (<c>run_at</c>). The database holds
+/// <c>--history</c> finished executions with fresh statistics first, as a deployment's does.
 /// </summary>
 /// <remarks>Both runtimes share this process's clock, so the differences need no clock synchronisation.</remarks>
 internal static class LatencyBenchmark
@@ -49,19 +53,30 @@ internal static class LatencyBenchmark
             config: { plugin: noop, inputs: { value: 1 } }
         """;
 
-    public static async Task RunAsync(TimeSpan interval, TimeSpan duration)
+    public static async Task RunAsync(TimeSpan interval, TimeSpan duration, int history, string[] deployments)
+    {
+        foreach (var deployment in deployments)
+        {
+            if (deployment is not ("split" or "all")) throw new ArgumentException($"unknown deployment '{deployment}' (split or all)");
+            await RunAsync(interval, duration, history, split: deployment == "split");
+        }
+    }
+
+    private static async Task RunAsync(TimeSpan interval, TimeSpan duration, int history, bool split)
     {
         var (server, name, connectionString) = await BenchPostgres.CreateDatabaseAsync();
+        await QueueHistory.SeedPostgresAsync(connectionString, history);
+        IHost? api = null, worker = null;
         try
         {
-            using var api = await StartHostAsync(connectionString, role: "api");
-            using var worker = await StartHostAsync(connectionString, role: "worker");
+            api = await StartHostAsync(connectionString, role: split ? "api" : "all");
+            worker = split ? await StartHostAsync(connectionString, role: "worker") : null;
             var workflows = api.Services.GetRequiredService<IWorkflowStore>();
             await CreateWorkflowAsync(workflows, TrickleYaml);
             await CreateWorkflowAsync(workflows, DelayedYaml);
             var coordinator = api.Services.GetRequiredService<ExecutionCoordinator>();
             var claimedAt = new ConcurrentDictionary<Guid, long>();
-            using var events = worker.Services.GetRequiredService<ExecutionEventHub>().Subscribe(null, capacity: 1 << 20);
+            using var events = (worker ?? api).Services.GetRequiredService<ExecutionEventHub>().Subscribe(null, capacity: 1 << 20);
             _ = Task.Run(async () =>
             {
                 await foreach (var @event in events.Reader.ReadAllAsync())
@@ -71,47 +86,70 @@ internal static class LatencyBenchmark
                 }
             });
             var enqueuedAt = new ConcurrentDictionary<Guid, long>();
+            var committedAt = new ConcurrentDictionary<Guid, long>();
 
             // Warm-up: JIT, connection pools, the worker's first claims.
-            await TrickleAsync(coordinator, "trickle", interval, TimeSpan.FromSeconds(2), new ConcurrentDictionary<Guid, long>());
-            var trickle = await TrickleAsync(coordinator, "trickle", interval, duration, enqueuedAt);
-            var delayed = await TrickleAsync(coordinator, "delayed", interval, duration, new ConcurrentDictionary<Guid, long>());
+            await TrickleAsync(coordinator, "trickle", interval, TimeSpan.FromSeconds(2), [], []);
+            var trickle = await TrickleAsync(coordinator, "trickle", interval, duration, enqueuedAt, committedAt);
+            var delayed = await TrickleAsync(coordinator, "delayed", interval, duration, [], []);
             await WaitFinishedAsync(connectionString, [.. trickle, .. delayed]);
 
             var startLatency = new Samples(trickle.Count);
+            var commitLatency = new Samples(trickle.Count);
+            var claimAfterCommit = new Samples(trickle.Count);
             foreach (var id in trickle)
             {
-                if (claimedAt.TryGetValue(id, out var claimed)) startLatency.Add(claimed - enqueuedAt[id]);
+                commitLatency.Add(committedAt[id] - enqueuedAt[id]);
+                if (!claimedAt.TryGetValue(id, out var claimed)) continue;
+                startLatency.Add(claimed - enqueuedAt[id]);
+                claimAfterCommit.Add(claimed - committedAt[id]);
             }
             var jitter = await SamplesAsync(connectionString,
                 "SELECT extract(epoch FROM ((outputs->>'fired_at')::timestamptz - run_at)) * 1000000 FROM tasks WHERE execution_id = ANY(@ids) AND step_key = 'wait'", delayed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"latency, postgres, api + worker runtimes, one start every {interval.TotalMilliseconds:0} ms for {duration.TotalSeconds:0} s:"));
-            Console.WriteLine($"  enqueue-to-start (StartAsync called -> worker's claim published): {startLatency.Summarize()}");
+                $"latency, postgres, {(split ? "api + worker runtimes (NOTIFY, claim)" : "one runtime of role all (the start's commit leases the step to a local worker)")}, one start every {interval.TotalMilliseconds:0} ms for {duration.TotalSeconds:0} s:"));
+            Console.WriteLine($"  enqueue-to-start (StartAsync called -> the step's start published): {startLatency.Summarize()}");
+            Console.WriteLine($"    of which StartAsync (the group commit of the start):             {commitLatency.Summarize()}");
+            Console.WriteLine($"    then until the start is published ({(split ? "NOTIFY, claim" : "local hand-off")}):       {claimAfterCommit.Summarize()}");
             Console.WriteLine($"  delay firing jitter (fired_at - run_at, 2 s delays): {jitter.Summarize()}");
         }
         finally
         {
+            // Stopped (not only disposed) so their background loops end before the database goes.
+            foreach (var host in new[] { worker, api })
+            {
+                if (host is null) continue;
+                await host.StopAsync();
+                host.Dispose();
+            }
             await BenchPostgres.DropDatabaseAsync(server, name);
         }
     }
 
     private static async Task<IHost> StartHostAsync(string connectionString, string role)
     {
+        bool works = role is "worker" or "all";
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddOpenClawPostgres(o =>
         {
             o.ConnectionString = connectionString;
-            o.ListenForTasks = role == "worker";
+            o.ListenForTasks = works;
         });
         builder.Services.AddOpenClawRuntime(o =>
         {
-            o.RunWorkers = role == "worker";
-            o.RunReaper = role == "worker";
+            o.RunWorkers = works;
+            o.RunReaper = works;
         });
         builder.Services.AddSingleton<IEnumerable<Plugin>>(BuiltInPlugins.Create());
+        // As the server does (AddOpenClawCache): workflow reads go through the cache, not to the database per start.
+        var backend = builder.Services.Last(d => d.ServiceType == typeof(IWorkflowStore));
+        builder.Services.Remove(backend);
+        builder.Services.AddSingleton<IWorkflowStore>(sp => new CachingWorkflowStore(
+            (IWorkflowStore)(backend.ImplementationInstance ?? backend.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, backend.ImplementationType!)),
+            sp.GetRequiredService<ICache>()));
         var host = builder.Build();
         await host.StartAsync();
         return host;
@@ -127,7 +165,8 @@ internal static class LatencyBenchmark
 
     /// <summary>Starts one execution every <paramref name="interval"/> (open loop: the schedule does not wait for completions).</summary>
     private static async Task<List<Guid>> TrickleAsync(
-        ExecutionCoordinator coordinator, string workflowId, TimeSpan interval, TimeSpan duration, ConcurrentDictionary<Guid, long> enqueuedAt)
+        ExecutionCoordinator coordinator, string workflowId, TimeSpan interval, TimeSpan duration,
+        ConcurrentDictionary<Guid, long> enqueuedAt, ConcurrentDictionary<Guid, long> committedAt)
     {
         var ids = new List<Guid>();
         var clock = Stopwatch.StartNew();
@@ -138,6 +177,7 @@ internal static class LatencyBenchmark
             var id = Guid.CreateVersion7();
             enqueuedAt[id] = Stopwatch.GetTimestamp();
             ids.Add(await coordinator.StartAsync(new StartExecutionRequest("default", workflowId, Trigger: "bench", ExecutionId: id)));
+            committedAt[id] = Stopwatch.GetTimestamp();
         }
         return ids;
     }

@@ -19,8 +19,9 @@ if (options is null)
           --storage sqlite,postgres backends (queue)
           --postgres "Host=..."     an existing PostgreSQL server (role with CREATEDB) instead of a throwaway cluster
           --interval 20             milliseconds between trickled starts (latency)
+          --deployment split,all    api and worker runtimes apart (NOTIFY, claim) and/or one runtime of role all (latency)
           --clients 1,8             concurrent enqueue/claim/complete loops (queue)
-          --history 100000          finished executions in the database before measuring, statistics refreshed (queue)
+          --history 100000          finished executions in the database before measuring, statistics refreshed (queue, latency)
         """);
     return 2;
 }
@@ -45,13 +46,13 @@ if (options.Scenario is "queue")
 {
     foreach (var storage in options.Storage) await QueueBenchmark.RunAsync(storage, options.Batches, options.Clients, options.Duration, options.History);
 }
-if (options.Scenario is "latency") await LatencyBenchmark.RunAsync(options.Interval, options.Duration);
+if (options.Scenario is "latency") await LatencyBenchmark.RunAsync(options.Interval, options.Duration, options.History, options.Deployments);
 MachineInfo.PrintLoad("after");
 return 0;
 
 internal sealed record BenchOptions(
     string Scenario, string[] Sync, int[] Concurrency, int Workers, int[] Batches, TimeSpan Duration, TimeSpan Warmup, int Executions,
-    bool Version7ExecutionIds = false, string[]? StorageList = null, string? PostgresConnectionString = null, double IntervalMs = 20, int[]? ClientList = null, int History = 100_000)
+    bool Version7ExecutionIds = false, string[]? StorageList = null, string? PostgresConnectionString = null, double IntervalMs = 20, int[]? ClientList = null, int History = 100_000, string[]? DeploymentList = null)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -79,6 +80,7 @@ internal sealed record BenchOptions(
                 "--storage" => o with { StorageList = value.ToLowerInvariant().Split(',') },
                 "--postgres" => o with { PostgresConnectionString = value },
                 "--clients" => o with { ClientList = Ints(value) },
+                "--deployment" => o with { DeploymentList = value.ToLowerInvariant().Split(',') },
                 "--history" => o with { History = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--interval" => o with { IntervalMs = double.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
@@ -90,6 +92,8 @@ internal sealed record BenchOptions(
     public string[] Storage => StorageList ?? ["sqlite", "postgres"];
 
     public int[] Clients => ClientList ?? [1, 8];
+
+    public string[] Deployments => DeploymentList ?? ["split", "all"];
 
     public TimeSpan Interval => TimeSpan.FromMilliseconds(IntervalMs);
 
