@@ -14,7 +14,7 @@ if (options is null)
           --batch 1,16,128          transitions per transaction (commit)
           --execution-ids v4        v4 (random, as the coordinator) or v7 (time-ordered) execution ids (commit)
           --seconds 10              measured time per point (durable, commit)
-          --warmup 3                warm-up seconds per point (durable)
+          --warmup 3                warm-up seconds per point (durable, queue)
           --executions 200000       executions measured (engine)
           --storage sqlite,postgres backends (queue)
           --postgres "Host=..."     an existing PostgreSQL server (role with CREATEDB) instead of a throwaway cluster
@@ -44,7 +44,7 @@ if (options.Scenario is "durable" or "all")
 if (options.PostgresConnectionString is { } postgres) BenchPostgres.UseServer(postgres);
 if (options.Scenario is "queue")
 {
-    foreach (var storage in options.Storage) await QueueBenchmark.RunAsync(storage, options.Batches, options.Clients, options.Duration, options.History);
+    foreach (var storage in options.Storage) await QueueBenchmark.RunAsync(storage, options.Batches, options.Clients, options.Warmup, options.Duration, options.History);
 }
 if (options.Scenario is "latency") await LatencyBenchmark.RunAsync(options.Interval, options.Duration, options.History, options.Deployments);
 MachineInfo.PrintLoad("after");

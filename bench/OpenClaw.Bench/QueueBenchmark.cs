@@ -32,14 +32,14 @@ internal static class QueueBenchmark
             config: { plugin: noop, inputs: { value: 1 } }
         """;
 
-    public static async Task RunAsync(string storage, int[] batchSizes, int[] clientCounts, TimeSpan duration, int history)
+    public static async Task RunAsync(string storage, int[] batchSizes, int[] clientCounts, TimeSpan warmup, TimeSpan duration, int history)
     {
         foreach (int clients in clientCounts)
         {
             foreach (int batch in batchSizes)
             {
                 await using var backend = await Backend.OpenAsync(storage, history);
-                await MeasureAsync(backend.Store, storage, batch, clients, TimeSpan.FromSeconds(1), print: false);
+                await MeasureAsync(backend.Store, storage, batch, clients, warmup, print: false);
                 await MeasureAsync(backend.Store, storage, batch, clients, duration, print: true);
             }
         }

@@ -21,14 +21,18 @@ public sealed class PostgresExecutionStore : IExecutionStore
     /// <summary>The channel every queued task is announced on.</summary>
     public const string NotificationChannel = "openclaw_tasks";
 
-    /// <summary>The channel every changed execution is announced on (payload: its id), for live views on other nodes.</summary>
+    /// <summary>
+    /// The channel changed executions are announced on (payload: their ids, comma-separated, up to 200 per notification),
+    /// for live views and sync webhooks on other nodes.
+    /// </summary>
     public const string ExecutionChannel = "openclaw_executions";
 
-    private const string NotifyExecutionsSql = "SELECT count(*) FROM unnest($1::uuid[]) AS u (id) WHERE openclaw_notify_execution(u.id);";
+    private const string NotifyExecutionsSql = "SELECT openclaw_notify_executions($1);";
 
     // The subquery walks ix_tasks_claim (only queued ungated rows, already in claim order), skips rows another claimer
     // has locked and tasks of paused queues, and stops after $4 rows; MATERIALIZED makes it run exactly once.
-    // Each claimed step's execution is announced on ExecutionChannel (live views show the step start).
+    // The claimed steps' executions are announced on ExecutionChannel (live views show the step start): one aggregate
+    // over the claimed rows, evaluated once (MATERIALIZED: a join would evaluate it again for every claimed row).
     private static readonly string ClaimSql = $"""
         WITH picked AS MATERIALIZED (
             SELECT id FROM tasks q
@@ -42,8 +46,10 @@ public sealed class PostgresExecutionStore : IExecutionStore
             SET status = 'running', lease_owner = $1, lease_expires_at = $2, started_at = COALESCE(t.started_at, $3)
             FROM picked
             WHERE t.id = picked.id
-            RETURNING {List(TaskColumns, "t")}, t.seq)
-        SELECT * FROM claimed WHERE openclaw_notify_execution(claimed.execution_id);
+            RETURNING {List(TaskColumns, "t")}, t.seq),
+        notified AS MATERIALIZED (
+            SELECT openclaw_notify_executions(array_agg(DISTINCT execution_id)) FROM claimed)
+        SELECT c.* FROM claimed c CROSS JOIN notified;
         """;
 
     private const string RenewSql =

@@ -232,7 +232,10 @@ public sealed partial class PostgresQueueListener : IHostedService, IAsyncDispos
 
         if (e.Channel == PostgresExecutionStore.ExecutionChannel)
         {
-            if (Guid.TryParse(e.Payload, out var executionId)) RaiseExecutionChanged(executionId);
+            foreach (var range in e.Payload.AsSpan().Split(','))
+            {
+                if (Guid.TryParse(e.Payload.AsSpan(range), out var executionId)) RaiseExecutionChanged(executionId);
+            }
             return;
         }
 

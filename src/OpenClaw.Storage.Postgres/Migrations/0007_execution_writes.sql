@@ -67,3 +67,15 @@ BEGIN
     END IF;
 END
 $$;
+
+-- Tells the nodes listening on openclaw_executions that these executions changed: one notification per 200 ids
+-- (comma-separated, well under the 8000-byte payload limit) instead of one per execution, which cost the writing
+-- transaction a few microseconds per execution and every listening node a wake-up per execution.
+CREATE FUNCTION openclaw_notify_executions(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('openclaw_executions', string_agg(u.id::text, ',' ORDER BY u.ord))
+    FROM unnest(ids) WITH ORDINALITY AS u (id, ord)
+    GROUP BY (u.ord - 1) / 200;
+END
+$$;
+-- openclaw_notify_execution (0005) stays for nodes of the previous version still running during a rolling upgrade.

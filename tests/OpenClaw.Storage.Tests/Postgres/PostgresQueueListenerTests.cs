@@ -169,6 +169,41 @@ public sealed class PostgresQueueListenerTests : IAsyncLifetime
         Assert.Equal(0L, await count.ExecuteScalarAsync());
     }
 
+    [PostgresFact]
+    public async Task ExecutionChanges_OfABigCommitAndOfAClaim_AreEachAnnounced()
+    {
+        // A node that follows execution changes (an api node serving live views and sync webhooks).
+        var options = PostgresBackend.Options(Backend.ConnectionString);
+        options.ListenForExecutionChanges = true;
+        await using var database = await PostgresDatabase.OpenAsync(options, logger: null);
+        await using var follower = new PostgresQueueListener(database);
+        var changed = Channel.CreateUnbounded<Guid>();
+        follower.ExecutionChanged += id => changed.Writer.TryWrite(id);
+        await follower.StartAsync(CancellationToken.None);
+        await follower.WaitUntilListeningAsync().WaitAsync(Delivery);
+        Assert.Equal(Guid.Empty, await ReadAsync(changed));
+
+        // More executions than one notification carries (200 ids each).
+        var executions = Enumerable.Range(0, 450).Select(_ => Execution()).ToList();
+        await Store.CommitAsync([.. executions.Select(e => Create(e, Step(e, "a", runAt: T0)))]);
+        var announced = new HashSet<Guid>();
+        while (announced.Count < executions.Count) announced.Add(await ReadAsync(changed));
+        Assert.Equal(executions.Select(e => e.Id).ToHashSet(), announced);
+
+        // Claiming steps announces their executions too (live views show the steps start).
+        var claimed = await Store.ClaimAsync("node-1", 3, T0.AddSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.Equal(3, claimed.Count);
+        var claimedExecutions = new HashSet<Guid>();
+        while (claimedExecutions.Count < 3) claimedExecutions.Add(await ReadAsync(changed));
+        Assert.Equal(claimed.Select(c => c.Step.ExecutionId).ToHashSet(), claimedExecutions);
+    }
+
+    private static async Task<Guid> ReadAsync(Channel<Guid> channel)
+    {
+        using var timeout = new CancellationTokenSource(Delivery);
+        return await channel.Reader.ReadAsync(timeout.Token);
+    }
+
     private async Task<DateTimeOffset> NextAsync()
     {
         using var timeout = new CancellationTokenSource(Delivery);
