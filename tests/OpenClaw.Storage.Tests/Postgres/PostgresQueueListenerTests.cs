@@ -196,6 +196,15 @@ public sealed class PostgresQueueListenerTests : IAsyncLifetime
         var claimedExecutions = new HashSet<Guid>();
         while (claimedExecutions.Count < 3) claimedExecutions.Add(await ReadAsync(changed));
         Assert.Equal(claimed.Select(c => c.Step.ExecutionId).ToHashSet(), claimedExecutions);
+
+        // So does claiming a task under a concurrency limit (admitted under the tenant's lock, another statement).
+        var limited = Execution(tenantId: "limited");
+        await Store.CommitAsync([Create(limited, Step(limited, "only", runAt: T0) with { Gate = new ConcurrencyGate(limited.WorkflowId, null, 1) })]);
+        Assert.Equal(limited.Id, await ReadAsync(changed));
+        var admitted = await Store.ClaimAsync("node-1", 1000, T0.AddSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.Contains(admitted, c => c.Step.ExecutionId == limited.Id);
+        var announcedAfterClaim = new HashSet<Guid>();
+        while (!announcedAfterClaim.Contains(limited.Id)) announcedAfterClaim.Add(await ReadAsync(changed));
     }
 
     private static async Task<Guid> ReadAsync(Channel<Guid> channel)
