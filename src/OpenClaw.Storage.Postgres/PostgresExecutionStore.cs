@@ -27,6 +27,10 @@ public sealed class PostgresExecutionStore : IExecutionStore
     /// </summary>
     public const string ExecutionChannel = "openclaw_executions";
 
+    private static readonly string LoadExecutionSql = $"SELECT {List(ExecutionColumns)} FROM workflow_executions WHERE id = $1;";
+
+    private static readonly string LoadStepsSql = $"SELECT {List(TaskColumns)} FROM tasks WHERE execution_id = $1 ORDER BY created_at, seq;";
+
     private const string NotifyExecutionsSql = "SELECT openclaw_notify_executions($1);";
 
     // The subquery walks ix_tasks_claim (only queued ungated rows, already in claim order), skips rows another claimer
@@ -100,28 +104,40 @@ public sealed class PostgresExecutionStore : IExecutionStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One round trip: the execution and its steps are read in one repeatable-read transaction (one snapshot) whose
+    /// BEGIN and COMMIT travel in the same batch as the two queries. A worker loads an execution this way for the first
+    /// result of each execution another node started, so this is on the hot path of a split deployment.
+    /// </remarks>
     public async Task<ExecutionSnapshot?> LoadAsync(Guid executionId, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+        var execution = new NpgsqlBatchCommand(LoadExecutionSql);
+        execution.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = executionId });
+        batch.BatchCommands.Add(execution);
+        var steps = new NpgsqlBatchCommand(LoadStepsSql);
+        steps.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = executionId });
+        batch.BatchCommands.Add(steps);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
 
-        // One snapshot for the execution and its steps.
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        ExecutionRecord execution;
-        await using (var command = new NpgsqlCommand($"SELECT {List(ExecutionColumns)} FROM workflow_executions WHERE id = $1;", connection, transaction))
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // Npgsql's reader passes over statements that return no rows (BEGIN, COMMIT): it starts at the execution's.
+        ExecutionRecord? record = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadExecution(reader) : null;
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var stepRecords = new List<StepRunRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = executionId });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            execution = ReadExecution(reader);
+            stepRecords.Add(ReadTask(reader));
         }
 
-        var steps = await ReadStepsAsync(connection, transaction, executionId, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ExecutionSnapshot(execution, steps);
+        // Consumed to the end (COMMIT), so the transaction has ended before the connection goes back to the pool.
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return record is null ? null : new ExecutionSnapshot(record, stepRecords);
     }
 
     /// <inheritdoc />

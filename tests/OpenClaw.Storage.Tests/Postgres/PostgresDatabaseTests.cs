@@ -29,6 +29,41 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// LoadAsync sends BEGIN, its reads and COMMIT in one batch; if a statement fails the server skips the rest, COMMIT
+    /// included, and the connection is left in a failed transaction block. The pool must not hand that out again: Npgsql
+    /// rolls back a connection returned inside a transaction even with No Reset On Close, which the stores use.
+    /// </summary>
+    [PostgresFact]
+    public async Task PooledConnection_ReturnedInsideAFailedBatchTransaction_ComesBackUsable()
+    {
+        await using var database = await PostgresDatabase.OpenAsync(new PostgresStorageOptions { ConnectionString = _connectionString + ";Maximum Pool Size=1" });
+        await using (var connection = await database.OpenConnectionAsync(CancellationToken.None))
+        await using (var batch = new NpgsqlBatch(connection))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT 1 / 0"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await Assert.ThrowsAsync<PostgresException>(() => batch.ExecuteReaderAsync());
+        }
+
+        // The pool's only connection again: it answers (not "current transaction is aborted"), and outside any
+        // transaction block (a savepoint needs one).
+        await using (var connection = await database.OpenConnectionAsync(CancellationToken.None))
+        {
+            await using (var command = new NpgsqlCommand("SELECT 1", connection))
+            {
+                Assert.Equal(1, await command.ExecuteScalarAsync());
+            }
+
+            await using var savepoint = new NpgsqlCommand("SAVEPOINT s", connection);
+            var outside = await Assert.ThrowsAsync<PostgresException>(() => savepoint.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.NoActiveSqlTransaction, outside.SqlState);
+        }
+
+        Assert.Null(await new PostgresExecutionStore(database).LoadAsync(Guid.NewGuid()));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
