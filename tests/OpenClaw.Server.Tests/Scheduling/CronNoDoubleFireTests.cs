@@ -6,19 +6,19 @@ using OpenClaw.Server.Tests.Infrastructure;
 namespace OpenClaw.Server.Tests.Scheduling;
 
 /// <summary>Two schedulers (two full hosts) on one PostgreSQL database race for every fire time of the same schedules.</summary>
-public sealed class CronNoDoubleFireTests(TwoPostgresHosts hosts) : IClassFixture<TwoPostgresHosts>
+public sealed class CronNoDoubleFireTests(SharedTwoPostgresNodes hosts) : IClassFixture<SharedTwoPostgresNodes>
 {
     [PostgresFact]
     public async Task Two_schedulers_fire_each_time_exactly_once_with_no_gaps()
     {
-        var http = hosts.First.Client;
+        var http = hosts.A.Client;
         var workflow = Definitions.NewId("dbl");
         await http.CreateWorkflowAsync(Definitions.HelloJson(workflow));
         // Three every-second schedules: each second the two schedulers race three times.
         var schedules = new List<Guid>();
         for (int i = 0; i < 3; i++)
         {
-            using var created = await (i % 2 == 0 ? hosts.First : hosts.Second).Client.PostJsonAsync("api/v2/schedules",
+            using var created = await (i % 2 == 0 ? hosts.A : hosts.B).Client.PostJsonAsync("api/v2/schedules",
                 $$"""{ "workflow_id": "{{workflow}}", "cron": "* * * * * *" }""");
             Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
             schedules.Add((await created.ReadJsonAsync()).GetProperty("id").GetGuid());
