@@ -32,10 +32,17 @@ public sealed class PostgresExecutionStore : IExecutionStore
 
     private const string NotifyExecutionsSql = "SELECT openclaw_notify_executions($1);";
 
+    // Ends a claim whose data-modifying CTE is named `claimed`: announces the claimed steps' executions on
+    // ExecutionChannel (live views show the step start) with one aggregate evaluated once (MATERIALIZED: joined to the
+    // claimed rows as a subquery, it was evaluated again for every claimed row), and returns the claimed rows.
+    internal const string AnnounceClaimedSql = """
+        notified AS MATERIALIZED (
+            SELECT openclaw_notify_executions(array_agg(DISTINCT execution_id)) FROM claimed)
+        SELECT c.* FROM claimed c CROSS JOIN notified;
+        """;
+
     // The subquery walks ix_tasks_claim (only queued ungated rows, already in claim order), skips rows another claimer
     // has locked and tasks of paused queues, and stops after $4 rows; MATERIALIZED makes it run exactly once.
-    // The claimed steps' executions are announced on ExecutionChannel (live views show the step start): one aggregate
-    // over the claimed rows, evaluated once (MATERIALIZED: a join would evaluate it again for every claimed row).
     private static readonly string ClaimSql = $"""
         WITH picked AS MATERIALIZED (
             SELECT id FROM tasks q
@@ -50,9 +57,7 @@ public sealed class PostgresExecutionStore : IExecutionStore
             FROM picked
             WHERE t.id = picked.id
             RETURNING {List(TaskColumns, "t")}, t.seq),
-        notified AS MATERIALIZED (
-            SELECT openclaw_notify_executions(array_agg(DISTINCT execution_id)) FROM claimed)
-        SELECT c.* FROM claimed c CROSS JOIN notified;
+        {AnnounceClaimedSql}
         """;
 
     private const string RenewSql =

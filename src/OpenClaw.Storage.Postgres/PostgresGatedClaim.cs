@@ -46,16 +46,13 @@ internal static class PostgresGatedClaim
         ON CONFLICT (execution_id) DO NOTHING;
         """;
 
-    // Announces the claimed steps' executions as the ungated claim does (see PostgresExecutionStore).
     private static readonly string ClaimSql = $"""
         WITH claimed AS (
             UPDATE tasks t
             SET status = 'running', lease_owner = $1, lease_expires_at = $2, started_at = COALESCE(t.started_at, $3)
             WHERE t.id = ANY($4) AND t.status = 'queued'
             RETURNING {List(TaskColumns, "t")}, t.seq),
-        notified AS MATERIALIZED (
-            SELECT openclaw_notify_executions(array_agg(DISTINCT execution_id)) FROM claimed)
-        SELECT c.* FROM claimed c CROSS JOIN notified;
+        {PostgresExecutionStore.AnnounceClaimedSql}
         """;
 
     public static async Task<List<(StepRunRecord Step, long Seq)>> ClaimAsync(
